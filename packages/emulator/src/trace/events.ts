@@ -1,7 +1,8 @@
 // The one timeline of a run. Every event carries the world's virtual time in
 // nanoseconds (`t`, a bigint in memory, a decimal string in JSON because ten
 // years of nanoseconds exceed 2^53). The trace JSONL schema is documented in
-// packages/emulator/README.md and written by trace/jsonl.ts.
+// packages/emulator/docs/trace.md, checked by trace/schema.ts and written by
+// trace/jsonl.ts.
 
 /** AVR state at a moment, for the stepper. */
 export interface AvrSnapshot {
@@ -99,3 +100,14 @@ export interface NodeEvent {
 }
 
 export type TraceEvent = SpiEvent | PinEvent | RelaysEvent | MqttEvent | SerialEvent | StepEvent | NodeEvent;
+
+export type TraceKind = TraceEvent['kind'];
+export type TraceEventOf<K extends TraceKind> = Extract<TraceEvent, { kind: K }>;
+
+export const TRACE_KINDS: readonly TraceKind[] = ['spi', 'pin', 'relays', 'mqtt', 'serial', 'step', 'node'];
+
+/** Where every trace event goes: the recorder, and the writers it fans out to. */
+export interface TraceSink {
+  write(e: TraceEvent): void;
+  close(): void;
+}
