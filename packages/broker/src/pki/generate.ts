@@ -1,0 +1,72 @@
+// `certs <dir>`: a fresh credential set for a user's own devices. Every
+// certificate gets its own new key; existing files are never overwritten.
+import { resolve } from 'node:path';
+import { writeCredential, type WriteOptions } from './files.ts';
+import { issueCertificate, newRsaKey, type Issued } from './x509.ts';
+
+export interface PkiClientSpec {
+  /** File stem: `<file>.crt` / `<file>.key`. */
+  file: string;
+  /** Certificate CN; with use_identity_as_username it becomes the MQTT user name. */
+  commonName: string;
+}
+
+export interface GeneratePkiOptions {
+  caName?: string;
+  /** Broker host names/IPs; the first is the CN. Default broker.local, localhost, 127.0.0.1. */
+  brokerNames?: string[];
+  /** Default: node (sec_mqtt_client_00_03) and operator. */
+  clients?: PkiClientSpec[];
+  /** Default: the current time minus one hour (clock skew between hosts). */
+  notBefore?: Date;
+  /** Default 3650. */
+  validDays?: number;
+}
+
+export interface PkiSet {
+  dir: string;
+  ca: Issued;
+  broker: Issued;
+  clients: Record<string, Issued>;
+  /** Every file written, keys included. */
+  files: string[];
+}
+
+export const DEFAULT_BROKER_NAMES = ['broker.local', 'localhost', '127.0.0.1'];
+export const DEFAULT_CLIENTS: PkiClientSpec[] = [
+  { file: 'node', commonName: 'sec_mqtt_client_00_03' },
+  { file: 'operator', commonName: 'operator' },
+];
+
+export async function generatePki(dir: string, opts: GeneratePkiOptions = {}): Promise<PkiSet> {
+  const out = resolve(dir);
+  const notBefore = opts.notBefore ?? new Date(Date.now() - 3600_000);
+  const days = opts.validDays ?? 3650;
+  if (!Number.isFinite(days) || days <= 0) throw new Error(`generatePki: validDays must be positive, got ${days}`);
+  const notAfter = new Date(notBefore.getTime() + days * 86_400_000);
+  const brokerNames = opts.brokerNames ?? DEFAULT_BROKER_NAMES;
+  if (brokerNames.length === 0) throw new Error('generatePki: brokerNames is empty');
+  const clients = opts.clients ?? DEFAULT_CLIENTS;
+  const stems = new Set(['ca', 'broker']);
+  for (const c of clients) {
+    if (!/^[A-Za-z0-9_.-]+$/.test(c.file)) throw new Error(`generatePki: client file name '${c.file}' must be [A-Za-z0-9_.-]+`);
+    if (stems.has(c.file)) throw new Error(`generatePki: client file name '${c.file}' is used twice`);
+    stems.add(c.file);
+  }
+  const w: WriteOptions = { overwrite: false };
+  const files: string[] = [];
+  const ca = issueCertificate({ commonName: opts.caName ?? 'esphil device CA', notBefore, notAfter, purpose: 'ca', key: newRsaKey() });
+  files.push(...writeCredential(out, 'ca', ca.certPem, ca.key.privateKeyPem, w));
+  const broker = issueCertificate(
+    { commonName: brokerNames[0]!, altNames: brokerNames, notBefore, notAfter, purpose: 'serverAuth', key: newRsaKey() },
+    ca,
+  );
+  files.push(...writeCredential(out, 'broker', broker.certPem, broker.key.privateKeyPem, w));
+  const issued: Record<string, Issued> = {};
+  for (const c of clients) {
+    const cert = issueCertificate({ commonName: c.commonName, notBefore, notAfter, purpose: 'clientAuth', key: newRsaKey() }, ca);
+    files.push(...writeCredential(out, c.file, cert.certPem, cert.key.privateKeyPem, w));
+    issued[c.file] = cert;
+  }
+  return { dir: out, ca, broker, clients: issued, files };
+}
