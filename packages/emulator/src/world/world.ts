@@ -1,0 +1,384 @@
+// One node (ESP8266 model + ATmega168 running a real .hex), one network and
+// one broker, in one virtual clock. The world is a discrete-event simulation:
+// it always jumps to the next thing that can happen (an ESP wake-up, an AVR
+// clock event, a library timer, a scheduled network delivery) and lets the
+// real in-memory I/O (TLS over stream pairs) settle between jumps.
+import { ATmega168 } from '@esphil/avr-slave';
+import { Esp8266 } from '@esphil/esp-model';
+import { createBroker, loadMosquittoConf, type Broker, type CaptureRecord } from '@esphil/broker';
+import type { Duplex } from 'node:stream';
+import { duplexPair } from 'node:stream';
+import type { TraceEvent } from '../trace/events.ts';
+import type { ScenarioContext } from '../scenario/context.ts';
+import { VirtualClock, realSetImmediate, realSetTimeout } from './clock.ts';
+import { EventQueue } from './queue.ts';
+import { WorldNetwork } from './network.ts';
+import { Wires } from './wires.ts';
+import { Operator } from './operator.ts';
+import { mqttTraceEvent } from './mqtt-trace.ts';
+import type { WorldConfig } from './config.ts';
+
+/** Events at one instant before the world calls it a livelock. */
+const MAX_EVENTS_PER_INSTANT = 100_000;
+/** irrigation/zone/on, /off, /status: the sketch subscribes to each in its own SUBSCRIBE. */
+const NODE_TOPICS = 3;
+
+export interface RelayChange {
+  tNs: bigint;
+  on: number[];
+}
+
+export class World implements ScenarioContext {
+  readonly clock: VirtualClock;
+  readonly queue = new EventQueue();
+  readonly avr: ATmega168;
+  readonly esp: Esp8266;
+  readonly net: WorldNetwork;
+  readonly wires: Wires;
+  readonly operator: Operator;
+  mqttBroker!: Broker;
+  private brokerPort: number | null = null;
+  private readonly serial: { tNs: bigint; text: string }[] = [];
+  private readonly seen: { tNs: bigint; topic: string; payload: Buffer; from: string }[] = [];
+  private readonly traceSinks: ((e: TraceEvent) => void)[] = [];
+  private readonly relayListeners: ((e: RelayChange) => void)[] = [];
+  private readonly espPins = new Map<number, 0 | 1>();
+  private nodeSubacks = 0;
+  private espActivity = 0;
+  private closed = false;
+
+  private constructor(readonly config: WorldConfig) {
+    this.clock = new VirtualClock(config.startUtcMs);
+    this.avr = new ATmega168();
+    this.avr.loadHex(config.avrHex.text, config.avrHex.file);
+    this.net = new WorldNetwork({
+      clock: this.clock,
+      queue: this.queue,
+      ap: config.ap,
+      ntp: config.ntp,
+      transport: config.transport,
+      broker: {
+        running: () => this.mqttBroker?.running ?? false,
+        accept: (stream, info) => this.mqttBroker.acceptStream(stream, info),
+        tcpPort: () => this.brokerPort,
+      },
+      onEvent: (what, detail) => this.nodeEvent(what, detail),
+    });
+    this.esp = new Esp8266({
+      clock: this.clock,
+      // The wires need the ESP's snapshot, so they are made just below; the bus reaches them late.
+      spi: { transfer: (mosi, t) => this.wires.spiBus.transfer(mosi, t) },
+      ap: this.net.accessPoint,
+      ntp: this.net.ntpServer,
+      net: this.net.network,
+      sketch: {
+        ssid: config.wifi.ssid,
+        psk: config.wifi.psk,
+        brokerHost: config.node.brokerHost,
+        caPem: config.node.caPem,
+        certPem: config.node.certPem,
+        keyPem: config.node.keyPem,
+        debug: config.debug,
+        zoneWalk: config.zoneWalk,
+      },
+      millisAtBoot: config.millisAtBoot,
+    });
+    this.wires = new Wires(
+      this.avr,
+      (e) => this.emit(e),
+      () => this.esp.snapshot(),
+      (pin, level) => this.esp.setInput(pin, level),
+    );
+    this.net.setLinkLostHandler(() => this.esp.linkLost());
+    this.esp.onActivity(() => this.espActivity++);
+    this.esp.onSerial((line) => {
+      this.serial.push(line);
+      this.emit({ kind: 'serial', t: line.tNs, text: line.text });
+    });
+    this.esp.onGpio((pin, level, t) => {
+      this.espPins.set(pin, level);
+      this.wires.espGpio(pin, level, t);
+    });
+    this.operator = new Operator({
+      ...config.operator,
+      utcMs: () => this.clock.utcMs(),
+      open: () => this.openOperatorStream(),
+    });
+  }
+
+  /** Builds the world; library timers are faked from here until close(). */
+  static async create(config: WorldConfig): Promise<World> {
+    const w = new World(config);
+    w.clock.installLibraryTimers();
+    try {
+      await w.startBroker();
+    } catch (e) {
+      w.clock.uninstallLibraryTimers();
+      throw e;
+    }
+    return w;
+  }
+
+  private async startBroker(): Promise<void> {
+    const conf = loadMosquittoConf(this.config.brokerConf);
+    this.mqttBroker = await createBroker({
+      config: conf,
+      clock: { nowNs: () => this.clock.nowNs(), utcMs: () => this.clock.utcMs() },
+      onCapture: (r) => this.onCapture(r),
+      onEvent: (e) => this.nodeEvent(`broker-${e.what}`, e.detail),
+    });
+    if (this.config.transport === 'tcp') this.brokerPort = (await this.mqttBroker.listen({ port: 0 })).port;
+  }
+
+  private onCapture(r: CaptureRecord): void {
+    const p = r.packet;
+    if (r.dir === 'to-broker' && p.cmd === 'publish') {
+      const payload = Buffer.isBuffer(p.payload) ? p.payload : Buffer.from(p.payload);
+      this.seen.push({ tNs: r.tNs, topic: p.topic, payload, from: r.clientId });
+    }
+    if (r.clientId === this.nodeClientId) {
+      if (p.cmd === 'connect') this.nodeSubacks = 0;
+      if (p.cmd === 'suback') this.nodeSubacks++;
+    }
+    this.emit(mqttTraceEvent(r));
+  }
+
+  readonly nodeClientId = 'sec_mqtt_client_00_03';
+
+  private openOperatorStream(): Duplex | string {
+    if (!this.mqttBroker.running) return 'broker is stopped';
+    const [mine, theirs] = duplexPair();
+    this.mqttBroker.acceptStream(theirs, { remoteAddress: '192.168.4.10', remotePort: 50000 });
+    return mine;
+  }
+
+  onTrace(sink: (e: TraceEvent) => void): void {
+    this.traceSinks.push(sink);
+  }
+
+  onRelays(cb: (e: RelayChange) => void): void {
+    this.relayListeners.push(cb);
+  }
+
+  private emit(e: TraceEvent): void {
+    if (e.kind === 'relays') for (const l of this.relayListeners) l({ tNs: e.t, on: e.on });
+    for (const s of this.traceSinks) s(e);
+  }
+
+  private nodeEvent(what: string, detail?: Record<string, unknown>): void {
+    this.emit({ kind: 'node', t: this.clock.nowNs(), what, ...(detail ? { detail } : {}) });
+  }
+
+  /** Power on: the AVR runs from reset, the ESP boots into setup(). */
+  powerOn(): void {
+    this.esp.powerOn();
+  }
+
+  // ---- the event loop ----
+
+  /** Lets real I/O (TLS over stream pairs, aedes) run until no byte moves. */
+  private async settle(): Promise<void> {
+    let quiet = 0;
+    let mark = this.net.activity + this.espActivity;
+    while (quiet < 3) {
+      await new Promise<void>((r) => realSetImmediate(r));
+      const now = this.net.activity + this.espActivity;
+      if (now !== mark) {
+        mark = now;
+        quiet = 0;
+      } else quiet++;
+      if (quiet === 3 && this.net.openTcp > 0) {
+        // Loopback TCP needs the kernel: wait a little real time for bytes in flight.
+        await new Promise<void>((r) => realSetTimeout(r, 2));
+        const after = this.net.activity + this.espActivity;
+        if (after !== mark) {
+          mark = after;
+          quiet = 0;
+        }
+      }
+    }
+  }
+
+  /** The earliest pending event time among all sources (never before now). */
+  private nextEventNs(): bigint | null {
+    const now = this.clock.nowNs();
+    let next: bigint | null = null;
+    const consider = (t: bigint | null | undefined) => {
+      if (t === null || t === undefined) return;
+      if (t < now) t = now;
+      if (next === null || t < next) next = t;
+    };
+    consider(this.queue.peekTime());
+    consider(this.esp.nextWakeNs());
+    consider(this.clock.nextLibraryTimerNs());
+    const avrEvent = this.avr.nextEventCycle();
+    if (avrEvent !== undefined) consider(this.wires.ns(avrEvent));
+    return next;
+  }
+
+  private sameInstant = { t: -1n, n: 0 };
+
+  /** Fires everything due at the current instant. */
+  private fireDue(): void {
+    const now = this.clock.nowNs();
+    if (this.sameInstant.t === now) {
+      if (++this.sameInstant.n > MAX_EVENTS_PER_INSTANT) {
+        throw new Error(`livelock: more than ${MAX_EVENTS_PER_INSTANT} events at virtual time ${now} ns without time moving`);
+      }
+    } else this.sameInstant = { t: now, n: 0 };
+    this.queue.runDue(now);
+    this.wires.syncAvr(now);
+    const wake = this.esp.nextWakeNs();
+    if (wake !== null && wake <= now) this.esp.poll();
+  }
+
+  /**
+   * Runs the AVR ahead to the next event (or `limit`) while it has work, stopping when it idles,
+   * and moves the world to where it stopped: relay changes are seen at their own time.
+   */
+  private runAvrAhead(limit: bigint): boolean {
+    if (this.avr.isIdle()) return false;
+    const start = this.avr.cycles;
+    const reached = this.avr.runUntil(this.wires.cycleAt(limit), { stopWhenIdle: true });
+    const t = this.wires.ns(reached);
+    if (t > this.clock.nowNs()) this.clock.advanceTo(t > limit ? limit : t);
+    return reached !== start;
+  }
+
+  /** Advances virtual time to `target`, firing every event on the way; stops early when `stop()` holds. */
+  async runTo(target: bigint, stop?: () => boolean): Promise<boolean> {
+    if (this.closed) throw new Error('the world is closed');
+    for (;;) {
+      this.fireDue();
+      await this.settle();
+      if (stop?.()) return true;
+      const next = this.nextEventNs();
+      const limit = next === null || next > target ? target : next;
+      if (this.runAvrAhead(limit)) {
+        await this.settle();
+        if (stop?.()) return true;
+        continue;
+      }
+      if (next === null || next > target) {
+        if (this.clock.nowNs() < target) this.clock.advanceTo(target);
+        this.fireDue();
+        await this.settle();
+        return stop?.() ?? false;
+      }
+      if (next > this.clock.nowNs()) this.clock.advanceTo(next);
+    }
+  }
+
+  // ---- ScenarioContext ----
+
+  nowNs(): bigint {
+    return this.clock.nowNs();
+  }
+
+  async runFor(ns: bigint): Promise<void> {
+    await this.runTo(this.clock.nowNs() + ns);
+  }
+
+  runUntil(pred: () => boolean, timeoutNs: bigint): Promise<boolean> {
+    return this.runTo(this.clock.nowNs() + timeoutNs, pred);
+  }
+
+  serialLines(): readonly { tNs: bigint; text: string }[] {
+    return this.serial;
+  }
+
+  mqttSeen(): readonly { tNs: bigint; topic: string; payload: Buffer; from: string }[] {
+    return this.seen;
+  }
+
+  async publish(topic: string, payload: Buffer, opts: { qos: 0 | 1 | 2; retain: boolean }): Promise<void> {
+    let done = false;
+    let failure: unknown = null;
+    this.operator.publish(topic, payload, opts).then(
+      () => (done = true),
+      (e) => {
+        failure = e;
+        done = true;
+      },
+    );
+    // The operator's TLS handshake and PUBACK need the world to keep running.
+    await this.runUntil(() => done, 30_000_000_000n);
+    if (failure) throw failure;
+    if (!done) throw new Error(`operator could not publish to ${topic} within 30 s of virtual time`);
+  }
+
+  relaysOn(): number[] {
+    this.wires.syncAvr(this.clock.nowNs());
+    return this.avr.relays.energised();
+  }
+
+  pin(chip: 'avr' | 'esp', name: string): 0 | 1 | undefined {
+    if (chip === 'esp') {
+      const m = /^GPIO(\d+)$/i.exec(name);
+      if (!m) return undefined;
+      const n = Number(m[1]);
+      if (n > 16) return undefined;
+      return this.espPins.get(n) ?? this.esp.digitalRead(n);
+    }
+    const m = /^P([BCD])([0-7])$/i.exec(name);
+    if (!m) return undefined;
+    this.wires.syncAvr(this.clock.nowNs());
+    const port = { B: this.avr.portB, C: this.avr.portC, D: this.avr.portD }[m[1]!.toUpperCase() as 'B' | 'C' | 'D'];
+    const state = port.pinState(Number(m[2]));
+    // PinState: Low 0, High 1, Input 2, InputPullUp 3. An input reads the external level; unconnected inputs read high.
+    if (state === 0) return 0;
+    if (m[1]!.toUpperCase() === 'B' && m[2] === '2') return this.wires.lastSsLevel();
+    return 1;
+  }
+
+  lastSpi(): { mosi: number[]; miso: number[]; tNs: bigint } | null {
+    const e = this.wires.lastSpi();
+    return e ? { mosi: e.bytes.map((b) => b.mosi), miso: e.bytes.map((b) => b.miso), tNs: e.t } : null;
+  }
+
+  setUtc(utcMs: number): void {
+    this.clock.setUtc(utcMs);
+    this.nodeEvent('set-clock', { utc: new Date(utcMs).toISOString() });
+  }
+
+  advanceUtc(ns: bigint): void {
+    this.clock.advanceUtc(ns);
+    this.nodeEvent('advance-clock', { utc: new Date(this.clock.utcMs()).toISOString() });
+  }
+
+  wifi(up: boolean): void {
+    this.net.setWifi(up);
+  }
+
+  async broker(action: 'stop' | 'start' | 'restart'): Promise<void> {
+    this.nodeEvent(`broker-${action}`);
+    await this.mqttBroker[action]();
+    await this.settle();
+  }
+
+  async avrReset(): Promise<void> {
+    const back = this.wires.pulseReset(this.clock.nowNs());
+    await this.runTo(back);
+  }
+
+  step(e: { index: number; step: string; status: 'start' | 'pass' | 'fail'; message?: string; scenario?: string }): void {
+    this.emit({ kind: 'step', t: this.clock.nowNs(), scenario: e.scenario ?? '', index: e.index, step: e.step, status: e.status, ...(e.message ? { message: e.message } : {}) });
+  }
+
+  /** True once the broker has acknowledged all three of the node's subscriptions on its current connection. */
+  nodeSubscribed(): boolean {
+    return this.nodeSubacks >= NODE_TOPICS;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.operator.close().catch(() => undefined);
+      await this.mqttBroker.stop().catch(() => undefined);
+      await this.settle();
+    } finally {
+      this.clock.uninstallLibraryTimers();
+    }
+  }
+}
