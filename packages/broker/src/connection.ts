@@ -1,0 +1,194 @@
+// One client connection: TLS server side over any duplex, the client
+// certificate check against the broker's clock, then MQTT bytes to and from
+// aedes through the capture tap. Nothing reaches aedes (or the MQTT parser)
+// before the certificate has been accepted.
+import { Duplex } from 'node:stream';
+import { TLSSocket, type DetailedPeerCertificate, type PeerCertificate, type SecureContext } from 'node:tls';
+import type { Packet } from 'mqtt-packet';
+import type { BrokerConfig } from './config.ts';
+import { decodeFrame } from './mqtt/decode.ts';
+import { MqttFramer } from './mqtt/framer.ts';
+import { verifyClientChain, type TrustStore } from './tls/verify.ts';
+import type { BrokerClock, BrokerEvent, CaptureRecord, Endpoint } from './types.ts';
+
+export interface ConnectionHost {
+  readonly config: BrokerConfig;
+  readonly clock: BrokerClock;
+  readonly trust: TrustStore;
+  capture(r: CaptureRecord): void;
+  event(e: BrokerEvent): void;
+  /** Hands the verified MQTT byte stream to aedes. */
+  attach(conn: Connection, mqttStream: Duplex): void;
+  detach(conn: Connection): void;
+}
+
+/** The client's certificate chain as sent, leaf first (DER). */
+function peerChain(leaf: PeerCertificate): Buffer[] {
+  const chain: Buffer[] = [];
+  let c: DetailedPeerCertificate | undefined = leaf as DetailedPeerCertificate;
+  while (c && c.raw && chain.length < 10) {
+    chain.push(c.raw);
+    if (c.issuerCertificate === c) break;
+    c = c.issuerCertificate;
+  }
+  return chain;
+}
+
+export class Connection {
+  clientId = '';
+  identity: string | null = null;
+  /** The MQTT user name after use_identity_as_username. */
+  username: string | null = null;
+  /** Set once aedes has accepted the CONNECT. */
+  mqttConnected = false;
+  private protocolVersion = 4;
+  private readonly tls: TLSSocket;
+  private mqtt: Duplex | null = null;
+  private readonly inbound = new MqttFramer();
+  private readonly outbound = new MqttFramer();
+  private closed = false;
+
+  constructor(
+    private readonly host: ConnectionHost,
+    readonly id: number,
+    stream: Duplex,
+    readonly remote: Endpoint,
+    readonly local: Endpoint,
+    secureContext: SecureContext,
+  ) {
+    this.tls = new TLSSocket(stream as unknown as import('node:net').Socket, {
+      isServer: true,
+      secureContext,
+      requestCert: true,
+      // Node would check against the wall clock; the broker checks against its own clock in onSecure().
+      rejectUnauthorized: false,
+    });
+    this.tls.on('error', (err: NodeJS.ErrnoException) => this.onTlsError(err));
+    this.tls.once('secure', () => this.onSecure());
+    this.tls.on('close', () => this.close('connection closed'));
+  }
+
+  get live(): boolean {
+    return !this.closed;
+  }
+
+  private onTlsError(err: NodeJS.ErrnoException): void {
+    if (this.mqtt === null && !this.closed) {
+      this.refuse(err.code ?? 'TLS_ERROR', err.message);
+    } else {
+      this.close(`TLS error: ${err.message}`);
+    }
+  }
+
+  private refuse(code: string, reason: string): void {
+    this.host.event({ what: 'tls-refused', detail: { connId: this.id, remote: this.remote, code, reason } });
+    this.close(reason, true);
+  }
+
+  private onSecure(): void {
+    const { config, trust, clock } = this.host;
+    const leaf = this.tls.getPeerCertificate(true);
+    if (!leaf || !leaf.raw) {
+      // OpenSSL with SSL_VERIFY_FAIL_IF_NO_PEER_CERT: "peer did not return a certificate".
+      if (config.requireCertificate) return this.refuse('NO_CLIENT_CERTIFICATE', 'peer did not return a certificate');
+    } else {
+      const result = verifyClientChain(peerChain(leaf), trust, clock.utcMs());
+      if (!result.ok) return this.refuse(result.code, result.reason);
+      this.identity = result.commonName;
+    }
+    const mqtt = new Duplex({
+      read() {},
+      write: (chunk: Buffer, _enc, cb) => {
+        this.fromBroker(chunk);
+        cb();
+      },
+      final: (cb) => {
+        this.tls.end();
+        cb();
+      },
+      destroy: (err, cb) => {
+        this.close('closed by broker');
+        cb(err);
+      },
+    });
+    this.mqtt = mqtt;
+    this.host.attach(this, mqtt);
+    this.tls.on('data', (chunk: Buffer) => this.toBroker(chunk));
+    this.tls.on('end', () => mqtt.push(null));
+  }
+
+  private toBroker(chunk: Buffer): void {
+    let frames: Buffer[];
+    try {
+      frames = this.inbound.push(chunk);
+    } catch (e) {
+      return this.protocolError((e as Error).message);
+    }
+    for (const raw of frames) {
+      if (this.closed) return;
+      let packet: Packet;
+      try {
+        packet = decodeFrame(raw, this.protocolVersion);
+      } catch (e) {
+        return this.protocolError(`undecodable packet from client: ${(e as Error).message}`);
+      }
+      if (packet.cmd === 'connect') {
+        this.clientId = packet.clientId;
+        this.protocolVersion = packet.protocolVersion ?? 4;
+      }
+      this.record('to-broker', packet, raw);
+      this.mqtt!.push(raw);
+    }
+  }
+
+  private fromBroker(chunk: Buffer): void {
+    if (this.closed) return;
+    let frames: Buffer[];
+    try {
+      frames = this.outbound.push(chunk);
+    } catch (e) {
+      return this.protocolError(`aedes wrote a malformed packet: ${(e as Error).message}`);
+    }
+    for (const raw of frames) {
+      this.record('from-broker', decodeFrame(raw, this.protocolVersion), raw);
+      // One write per packet, so each MQTT packet travels in its own TLS record as with mosquitto.
+      this.tls.write(raw);
+    }
+  }
+
+  private record(dir: CaptureRecord['dir'], packet: Packet, raw: Buffer): void {
+    this.host.capture({
+      tNs: this.host.clock.nowNs(),
+      dir,
+      connId: this.id,
+      clientId: this.clientId,
+      identity: this.identity,
+      remote: this.remote,
+      local: this.local,
+      packet,
+      raw: Buffer.from(raw),
+    });
+  }
+
+  private protocolError(reason: string): void {
+    this.host.event({ what: 'protocol-error', detail: { connId: this.id, clientId: this.clientId, reason } });
+    this.close(reason);
+  }
+
+  /** Closes the connection from either side; safe to call repeatedly. */
+  close(reason: string, abort = false): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.mqttConnected) {
+      this.host.event({
+        what: 'client-disconnected',
+        detail: { connId: this.id, clientId: this.clientId, identity: this.identity, reason },
+      });
+    }
+    this.mqtt?.destroy();
+    // destroySoon() lets a CONNACK or last packet already written leave first.
+    if (abort) this.tls.destroy();
+    else this.tls.destroySoon();
+    this.host.detach(this);
+  }
+}

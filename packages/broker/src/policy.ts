@@ -1,0 +1,99 @@
+// mosquitto's access policy expressed as aedes hooks: CN as user name,
+// allow_anonymous, and the acl_file for publish, subscribe and delivery.
+import type { Aedes, AedesOptions, Client } from 'aedes';
+import { aclAllows, aclAllowsSubscribe, type AclSubject } from './acl.ts';
+import type { BrokerConfig } from './config.ts';
+import type { Connection } from './connection.ts';
+import type { BrokerEvent } from './types.ts';
+
+export interface PolicyHost {
+  readonly config: BrokerConfig;
+  connectionOf(client: Client | null): Connection | undefined;
+  event(e: BrokerEvent): void;
+}
+
+const NOT_AUTHORIZED = 5; // CONNACK return code 5, MQTT 3.1.1 §3.2.2.3
+
+function subject(conn: Connection, client: Client): AclSubject {
+  return { username: conn.username, clientId: client.id };
+}
+
+type Hooks = Required<Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe' | 'authorizeForward'>>;
+
+/**
+ * Publishes the ACL denied: aedes has no "drop silently" outcome for
+ * authorizePublish (an error disconnects the client, docs/Aedes.md), so the
+ * hook marks the packet and installDeniedPublishDrop() skips it inside
+ * aedes.publish, after aedes has sent PUBACK/PUBREC in order — which is what
+ * mosquitto 2.0 does (handle_publish.c: "Denied PUBLISH", then the usual ack).
+ */
+const deniedPackets = new WeakSet<object>();
+
+export function policyHooks(host: PolicyHost): Hooks {
+  return {
+    authenticate(client, username, _password, done) {
+      const conn = host.connectionOf(client);
+      if (!conn) return done(Object.assign(new Error('unknown connection'), { returnCode: NOT_AUTHORIZED }), false);
+      const { useIdentityAsUsername, allowAnonymous } = host.config;
+      if (useIdentityAsUsername) {
+        // mosquitto: a certificate without a CN cannot become a user name; the client is refused.
+        if (!conn.identity) return refuse(host, conn, client, 'use_identity_as_username: client certificate has no CN', done);
+        conn.username = conn.identity;
+      } else {
+        conn.username = username ?? null;
+        if (conn.username === null && !allowAnonymous) return refuse(host, conn, client, 'anonymous client and allow_anonymous false', done);
+      }
+      done(null, true);
+    },
+
+    authorizePublish(client, packet, done) {
+      const conn = host.connectionOf(client);
+      const acl = host.config.acl;
+      if (!conn || !client) return done(null); // will messages and the emulator's own publishes
+      const denied = packet.topic.startsWith('$SYS') || (acl !== undefined && !aclAllows(acl, subject(conn, client), packet.topic, 'write'));
+      if (denied) {
+        deniedPackets.add(packet);
+        host.event({
+          what: 'publish-denied',
+          detail: { connId: conn.id, clientId: client.id, username: conn.username, topic: packet.topic, qos: packet.qos, retain: packet.retain },
+        });
+      }
+      done(null);
+    },
+
+    authorizeSubscribe(client, sub, done) {
+      const conn = host.connectionOf(client);
+      const acl = host.config.acl;
+      if (!conn || acl === undefined || aclAllowsSubscribe(acl, subject(conn, client), sub.topic)) return done(null, sub);
+      host.event({
+        what: 'subscribe-denied',
+        detail: { connId: conn.id, clientId: client.id, username: conn.username, topic: sub.topic, qos: sub.qos },
+      });
+      done(null, null); // granted 0x80 in the SUBACK
+    },
+
+    authorizeForward(client, packet) {
+      const conn = host.connectionOf(client);
+      const acl = host.config.acl;
+      // mosquitto checks read access for every message it delivers (subs.c → MOSQ_ACL_READ).
+      if (conn && acl !== undefined && !aclAllows(acl, subject(conn, client), packet.topic, 'read')) return null;
+      return packet;
+    },
+  };
+}
+
+function refuse(host: PolicyHost, conn: Connection, client: Client, reason: string, done: Parameters<Hooks['authenticate']>[3]): void {
+  host.event({ what: 'connect-refused', detail: { connId: conn.id, clientId: client.id, identity: conn.identity, returnCode: NOT_AUTHORIZED, reason } });
+  done(Object.assign(new Error(reason), { returnCode: NOT_AUTHORIZED }), false);
+}
+
+export function installDeniedPublishDrop(aedes: Aedes): void {
+  const publish = aedes.publish.bind(aedes);
+  aedes.publish = ((packet: Parameters<Aedes['publish']>[0], ...rest: unknown[]) => {
+    if (deniedPackets.has(packet)) {
+      const done = rest.find((r) => typeof r === 'function') as ((err?: Error) => void) | undefined;
+      return done?.();
+    }
+    return (publish as (...a: unknown[]) => void)(packet, ...rest);
+  }) as Aedes['publish'];
+}

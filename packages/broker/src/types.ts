@@ -1,0 +1,57 @@
+import type { Packet } from 'mqtt-packet';
+import type { BrokerConfig } from './config.ts';
+
+export interface BrokerClock {
+  /** World time in ns; stamps capture records. */
+  nowNs(): bigint;
+  /** The broker's own UTC date in ms, for certificate and CRL validity. */
+  utcMs(): number;
+}
+
+export interface Endpoint {
+  address: string;
+  port: number;
+}
+
+export interface CaptureRecord {
+  tNs: bigint;
+  dir: 'to-broker' | 'from-broker';
+  connId: number;
+  /** '' until the CONNECT is seen. */
+  clientId: string;
+  /** Client certificate CN. */
+  identity: string | null;
+  remote: Endpoint;
+  local: Endpoint;
+  packet: Packet;
+  raw: Buffer;
+}
+
+export type BrokerEventName =
+  | 'tls-refused'
+  | 'client-connected'
+  | 'client-disconnected'
+  | 'connect-refused'
+  | 'publish-denied'
+  | 'subscribe-denied'
+  | 'protocol-error'
+  | 'broker-started'
+  | 'broker-stopped';
+
+export interface BrokerEvent {
+  what: BrokerEventName;
+  detail: Record<string, unknown>;
+}
+
+export interface BrokerOptions {
+  config: BrokerConfig;
+  /** Default: the process clock (Date.now). */
+  clock?: BrokerClock;
+  onCapture?: (r: CaptureRecord) => void;
+  onEvent?: (e: BrokerEvent) => void;
+}
+
+export const realClock: BrokerClock = {
+  nowNs: () => BigInt(Date.now()) * 1_000_000n,
+  utcMs: () => Date.now(),
+};
