@@ -1,0 +1,111 @@
+// Scenario files: a YAML mapping with `name`, optional `description` and `node`,
+// and `steps`. Loading validates everything and reports every problem found, each
+// as file:line:column, so a broken scenario never starts a world.
+import { readFile } from 'node:fs/promises';
+import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { ScenarioIssue, ScenarioLoadError } from './errors.ts';
+import { readNodeConfig, type NodeConfig } from './node-config.ts';
+import { Params } from './params.ts';
+import { SourceFile, Where } from './source.ts';
+import type { Step } from './step.ts';
+import { STEP_CLASSES } from './steps/index.ts';
+
+export interface Scenario {
+  /** The file as given to the loader. */
+  file: string;
+  name: string;
+  description?: string;
+  node: NodeConfig;
+  steps: Step[];
+}
+
+const TOP_KEYS = ['name', 'description', 'node', 'steps'];
+
+export async function loadScenario(file: string): Promise<Scenario> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new ScenarioLoadError([new ScenarioIssue(file, 1, 1, `cannot read scenario: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)]);
+  }
+  return parseScenario(text, file);
+}
+
+/** Parses scenario text; `file` names it in errors and anchors relative paths. */
+export function parseScenario(text: string, file: string): Scenario {
+  const src = new SourceFile(file);
+  const doc = parseDocument(text, { lineCounter: src.lines, prettyErrors: false });
+  const yamlIssues = doc.errors.map((e) => {
+    const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+    return new ScenarioIssue(file, pos.line, pos.col, `YAML: ${e.message.split('\n')[0]}`);
+  });
+  if (yamlIssues.length) throw new ScenarioLoadError(yamlIssues);
+
+  const issues: ScenarioIssue[] = [];
+  const attempt = <T>(f: () => T): T | undefined => {
+    try {
+      return f();
+    } catch (e) {
+      if (!(e instanceof ScenarioIssue)) throw e;
+      issues.push(e);
+      return undefined;
+    }
+  };
+
+  const root = doc.contents as Node | null;
+  if (!isMap(root)) throw new ScenarioLoadError([src.issue(root, 'a scenario is a mapping with name, steps and optionally description and node')]);
+  const top = new Params(root, new Where(src, 'scenario', root));
+  const name = attempt(() => top.string('name'));
+  const description = attempt(() => top.optString('description'));
+  const node = attempt(() => readNodeConfig(top.node('node'), src)) ?? { certs: {} };
+  const steps = attempt(() => readSteps(top.node('steps'), src, root, attempt)) ?? [];
+  for (const key of TOP_KEYS) top.has(key);
+  attempt(() => top.done());
+
+  if (issues.length) throw new ScenarioLoadError(issues.sort((a, b) => a.line - b.line || a.column - b.column));
+  return { file, name: name!, ...(description !== undefined && { description }), node, steps };
+}
+
+function readSteps(node: Node | null, src: SourceFile, root: Node, attempt: <T>(f: () => T) => T | undefined): Step[] {
+  if (node === null) throw src.issue(root, 'scenario: missing required key "steps"');
+  if (!isSeq(node) || node.items.length === 0) throw src.issue(node, 'steps: expected a non-empty list of steps');
+  const steps: Step[] = [];
+  node.items.forEach((item, i) => {
+    const step = attempt(() => readStep(item as Node, i + 1, src));
+    if (step) steps.push(step);
+  });
+  return steps;
+}
+
+/** `- avr-reset`, `- delay: 5s`, or `- publish: {...}` with an optional `name:` beside it. */
+function readStep(item: Node, index: number, src: SourceFile): Step {
+  let keyNode: Node = item;
+  let value: Node | null = null;
+  let label: string | undefined;
+  if (isScalar(item) && typeof item.value === 'string') {
+    keyNode = item;
+  } else if (isMap(item)) {
+    const keys = item.items.filter((pair) => !(isScalar(pair.key) && pair.key.value === 'name'));
+    const labelPair = item.items.find((pair) => isScalar(pair.key) && pair.key.value === 'name');
+    if (keys.length !== 1) {
+      const what = keys.length === 0 ? 'no step keyword' : `${keys.length} step keywords (${keys.map((k) => String((k.key as Node & { value?: unknown }).value)).join(', ')})`;
+      throw src.issue(keys[1] ?? item, `step ${index}: expected one step keyword per list item, found ${what}`);
+    }
+    if (labelPair) {
+      const v = labelPair.value as Node | null;
+      if (!isScalar(v) || typeof v.value !== 'string') throw src.issue(v ?? labelPair, `step ${index}: name: expected a string`);
+      label = v.value;
+    }
+    keyNode = keys[0]!.key as Node;
+    value = keys[0]!.value as Node | null;
+  } else {
+    throw src.issue(item, `step ${index}: expected a step like "- delay: 5s" or "- avr-reset"`);
+  }
+  const keyword = isScalar(keyNode) ? String(keyNode.value) : '?';
+  const cls = STEP_CLASSES.get(keyword);
+  if (!cls) throw src.issue(keyNode, `step ${index}: unknown step "${keyword}" (steps: ${[...STEP_CLASSES.keys()].join(', ')})`);
+  const where = Where.step(src, index, keyword, keyNode);
+  const step = cls.validate(new Params(value, where, cls.shorthand), where);
+  if (label !== undefined) step.label = label;
+  return step;
+}

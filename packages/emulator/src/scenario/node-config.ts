@@ -1,0 +1,121 @@
+// The `node:` section of a scenario file: which firmware, credentials and network
+// conditions the world is built with. Only what the file says is set; every field
+// left undefined takes the world's default (docs/scenarios.md lists them).
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { isMap, isScalar, type Node } from 'yaml';
+import { formatDuration } from './duration.ts';
+import { Params } from './params.ts';
+import { Where, type SourceFile } from './source.ts';
+import { parseUtc } from './utc.ts';
+
+/** The AVR firmware: one of the two bundled builds, or a .hex file (absolute path). */
+export type AvrHexChoice = { bundled: 'sleep' | 'poll' } | { file: string };
+
+export interface NodeCerts {
+  /** Trust anchor of the node (BearSSL setTrustAnchors). */
+  ca?: string;
+  /** The node's client certificate and key (setClientRSACert). */
+  cert?: string;
+  key?: string;
+  /** What the broker presents. */
+  brokerCert?: string;
+  brokerKey?: string;
+  /** The operator client the scenario publishes with. */
+  operatorCert?: string;
+  operatorKey?: string;
+}
+
+export interface NodeConfig {
+  avrHex?: AvrHexChoice;
+  /** Credentials the sketch was built with. */
+  wifi?: { ssid: string; psk: string };
+  /** What the access point really has (defaults to `wifi`). */
+  ap?: { ssid: string; psk: string };
+  /** Absolute paths of PEM files. */
+  certs: NodeCerts;
+  /** Absolute path of a mosquitto.conf. */
+  brokerConfig?: string;
+  /** The sketch's DEBUG build (serial logging). */
+  debug?: boolean;
+  /** The sketch's start-up zone walk (each relay on in turn). */
+  zoneWalk?: boolean;
+  /** UTC the world starts at, ms since the epoch. */
+  utcMs?: number;
+  ntp?: { delayNs?: bigint; respond?: boolean };
+  transport?: 'memory' | 'tcp';
+}
+
+const CERT_KEYS: Record<string, keyof NodeCerts> = {
+  ca: 'ca',
+  cert: 'cert',
+  key: 'key',
+  'broker-cert': 'brokerCert',
+  'broker-key': 'brokerKey',
+  'operator-cert': 'operatorCert',
+  'operator-key': 'operatorKey',
+};
+
+/** Reads a `node:` mapping; relative paths resolve against the scenario file's directory. */
+export function readNodeConfig(node: Node | null, src: SourceFile): NodeConfig {
+  const where = new Where(src, 'node', node);
+  const config: NodeConfig = { certs: {} };
+  if (node === null || (isScalar(node) && node.value === null)) return config;
+  if (!isMap(node)) throw src.issue(node, 'node: expected a mapping (avr-hex, wifi, ap, certs, broker-config, debug, zone-walk, utc, ntp, transport)');
+  const p = new Params(node, where);
+  const dir = dirname(resolve(src.file));
+  const path = (sub: Params, key: string, what: string): string => {
+    const file = resolve(dir, sub.string(key));
+    if (!existsSync(file) || !statSync(file).isFile()) sub.fail(key, `${what} not found: ${file}`);
+    return file;
+  };
+
+  if (p.has('avr-hex')) {
+    const v = p.string('avr-hex');
+    config.avrHex = v === 'bundled' ? { bundled: 'sleep' } : v === 'bundled-poll' ? { bundled: 'poll' } : { file: path(p, 'avr-hex', 'AVR hex file') };
+  }
+  if (p.has('wifi')) config.wifi = readCredentials(p.section('wifi'));
+  if (p.has('ap')) config.ap = readCredentials(p.section('ap'));
+  if (p.has('certs')) {
+    const c = p.section('certs');
+    for (const [key, field] of Object.entries(CERT_KEYS)) if (c.has(key)) config.certs[field] = path(c, key, 'certificate file');
+    c.done();
+  }
+  if (p.has('broker-config')) config.brokerConfig = path(p, 'broker-config', 'broker config');
+  if (p.has('debug')) config.debug = p.bool('debug', true);
+  if (p.has('zone-walk')) config.zoneWalk = p.bool('zone-walk', false);
+  if (p.has('utc')) {
+    try {
+      config.utcMs = parseUtc(p.string('utc'));
+    } catch (e) {
+      p.fail('utc', (e as Error).message);
+    }
+  }
+  if (p.has('ntp')) {
+    const n = p.section('ntp');
+    config.ntp = {};
+    if (n.has('delay')) config.ntp.delayNs = n.duration('delay');
+    if (n.has('respond')) config.ntp.respond = n.bool('respond', true);
+    n.done();
+  }
+  if (p.has('transport')) config.transport = p.oneOf('transport', ['memory', 'tcp'] as const);
+  p.done();
+  return config;
+}
+
+function readCredentials(p: Params): { ssid: string; psk: string } {
+  const c = { ssid: p.string('ssid'), psk: p.string('psk') };
+  p.done();
+  return c;
+}
+
+/** One line for reports: which non-default choices a scenario makes. */
+export function describeNode(c: NodeConfig): string {
+  const parts: string[] = [];
+  if (c.avrHex) parts.push('bundled' in c.avrHex ? `avr ${c.avrHex.bundled === 'poll' ? 'bundled-poll' : 'bundled'}` : `avr ${c.avrHex.file}`);
+  if (c.utcMs !== undefined) parts.push(`utc ${new Date(c.utcMs).toISOString()}`);
+  if (c.ntp?.respond === false) parts.push('ntp silent');
+  if (c.ntp?.delayNs !== undefined) parts.push(`ntp delay ${formatDuration(c.ntp.delayNs)}`);
+  if (c.transport) parts.push(`transport ${c.transport}`);
+  return parts.join(', ');
+}

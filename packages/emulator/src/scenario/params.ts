@@ -1,0 +1,127 @@
+// Typed, position-aware reading of one step's (or the node section's) parameters.
+// Every getter records its key as known, so done() can reject the rest by name.
+import { isMap, isScalar, isSeq, type Node, type Scalar } from 'yaml';
+import { parseDuration } from './duration.ts';
+import { Where } from './source.ts';
+
+interface Entry {
+  key: Node | null; // null for a shorthand value
+  value: Node | null;
+}
+
+export class Params {
+  private readonly entries = new Map<string, Entry>();
+  private readonly known = new Set<string>();
+
+  /**
+   * `node` is a mapping of parameters, or (when `shorthand` names a key) a lone
+   * value standing for that key: `delay: 5s` means `delay: {duration: 5s}`.
+   * An empty value (`- avr-reset:`) has no parameters.
+   */
+  constructor(
+    node: Node | null,
+    readonly where: Where,
+    shorthand?: string,
+  ) {
+    if (node === null || (isScalar(node) && node.value === null)) return;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = pair.key as Node | null;
+        if (!isScalar(key) || typeof key.value !== 'string') where.fail(key, 'parameter names must be plain strings');
+        this.entries.set(key.value, { key, value: pair.value as Node | null });
+      }
+    } else if (shorthand !== undefined) {
+      this.entries.set(shorthand, { key: null, value: node });
+    } else {
+      where.fail(node, 'takes no value here (expected a mapping of parameters or nothing)');
+    }
+  }
+
+  has(key: string): boolean {
+    this.known.add(key);
+    return this.entries.has(key);
+  }
+
+  /** The raw value node (null when absent), for parameters with their own syntax. */
+  node(key: string): Node | null {
+    this.known.add(key);
+    return this.entries.get(key)?.value ?? null;
+  }
+
+  /** The node to blame for `key`: its value, or the whole step when it is missing. */
+  at(key: string): Node | null {
+    return this.entries.get(key)?.value ?? null;
+  }
+
+  fail(key: string, message: string): never {
+    this.where.fail(this.at(key), `${key}: ${message}`);
+  }
+
+  private required(key: string): Node {
+    const n = this.node(key);
+    if (n === null || (isScalar(n) && n.value === null)) {
+      if (this.entries.has(key)) this.fail(key, 'needs a value');
+      this.where.fail(null, `missing required parameter "${key}"`);
+    }
+    return n;
+  }
+
+  private scalar(key: string, n: Node): Scalar {
+    if (!isScalar(n)) this.fail(key, `expected a single value, got a ${isSeq(n) ? 'list' : 'mapping'}`);
+    return n;
+  }
+
+  string(key: string): string {
+    const s = this.scalar(key, this.required(key));
+    if (typeof s.value !== 'string') this.fail(key, `expected a string, got ${typeof s.value} ${String(s.value)} (quote it)`);
+    return s.value;
+  }
+
+  optString(key: string): string | undefined {
+    return this.has(key) ? this.string(key) : undefined;
+  }
+
+  duration(key: string, fallback?: bigint): bigint {
+    if (fallback !== undefined && !this.has(key)) return fallback;
+    const s = this.scalar(key, this.required(key));
+    try {
+      return parseDuration(String(s.value));
+    } catch (e) {
+      return this.fail(key, (e as Error).message);
+    }
+  }
+
+  bool(key: string, fallback: boolean): boolean {
+    if (!this.has(key)) return fallback;
+    const s = this.scalar(key, this.required(key));
+    if (typeof s.value !== 'boolean') this.fail(key, `expected true or false, got ${JSON.stringify(s.value)}`);
+    return s.value;
+  }
+
+  /** One of a fixed set of words (numbers are compared by their YAML spelling). */
+  oneOf<T extends string>(key: string, values: readonly T[], fallback?: T): T {
+    if (fallback !== undefined && !this.has(key)) return fallback;
+    const s = this.scalar(key, this.required(key));
+    const text = String(s.value);
+    const hit = values.find((v) => v === text);
+    if (hit === undefined) this.fail(key, `expected one of ${values.join(', ')}, got ${JSON.stringify(s.value)}`);
+    return hit;
+  }
+
+  /** A nested mapping, read with the same rules; its errors name `<context> <key>`. */
+  section(key: string): Params {
+    const n = this.node(key);
+    if (!isMap(n)) this.fail(key, 'expected a mapping');
+    return new Params(n, new Where(this.where.src, `${this.where.context} ${key}`, n));
+  }
+
+  /** Rejects every parameter no getter asked for. */
+  done(): void {
+    for (const [name, e] of this.entries) {
+      if (!this.known.has(name)) {
+        const allowed = [...this.known].join(', ');
+        this.where.fail(e.key, `unknown parameter "${name}"${allowed ? ` (known: ${allowed})` : ' (this step takes none)'}`);
+      }
+    }
+  }
+}

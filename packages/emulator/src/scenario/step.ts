@@ -1,0 +1,34 @@
+// The shape every scenario step shares. A step class parses its own parameters
+// in a static validate(params, where) (load time) and acts in run(ctx).
+import type { ScenarioContext } from './context.ts';
+import type { Params } from './params.ts';
+import type { Where } from './source.ts';
+
+export interface Step {
+  /** The keyword in the file: 'publish', 'wait-relays'... */
+  readonly keyword: string;
+  /** Optional `name:` given to the step in the file. */
+  label?: string;
+  /** Source position, `file:line:column`. */
+  readonly at: string;
+  /** One line for reports: `publish irrigation/zone/on "2 120"`. */
+  describe(): string;
+  /** Most virtual time the step can take (delays, timeouts), for progress estimates. */
+  budgetNs(): bigint;
+  /** Resolves when the step passed; throws StepFailure when it saw something else. */
+  run(ctx: ScenarioContext, run: StepRun): Promise<void>;
+}
+
+/** What the runner tells a step about the run it belongs to. */
+export interface StepRun {
+  /** Lengths of ctx.serialLines() and ctx.mqttSeen() when the scenario started. */
+  serialAtStart: number;
+  mqttAtStart: number;
+}
+
+export interface StepClass {
+  readonly keyword: string;
+  /** Shorthand key a lone value stands for (`delay: 5s`), if the step has one. */
+  readonly shorthand?: string;
+  validate(params: Params, where: Where): Step;
+}

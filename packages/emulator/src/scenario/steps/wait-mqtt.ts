@@ -1,0 +1,70 @@
+// `wait-mqtt: {topic: irrigation/#, payload: "2 120"}` waits for a PUBLISH seen at the broker.
+import type { ScenarioContext } from '../context.ts';
+import { formatVirtual } from '../duration.ts';
+import { textMatcher, topicFilterError, topicMatches, type TextMatcher } from '../matchers.ts';
+import type { Params } from '../params.ts';
+import type { Where } from '../source.ts';
+import type { StepRun } from '../step.ts';
+import { BaseStep, failure, lastFew } from './base.ts';
+import { describeWatch, readWatch, watch, type WatchOptions } from './watch.ts';
+
+type Seen = { tNs: bigint; topic: string; payload: Buffer; from: string };
+const showSeen = (m: Seen): string => `${m.topic} ${JSON.stringify(m.payload.toString('utf8'))} from ${m.from || '?'} at ${formatVirtual(m.tNs)}`;
+
+export class WaitMqttStep extends BaseStep {
+  static readonly keyword = 'wait-mqtt';
+  static readonly shorthand = 'topic';
+
+  static validate(p: Params, where: Where): WaitMqttStep {
+    const topic = p.string('topic');
+    const bad = topicFilterError(topic, true);
+    if (bad) p.fail('topic', bad);
+    let payload: TextMatcher | undefined;
+    if (p.has('payload')) {
+      try {
+        payload = textMatcher(p.string('payload'));
+      } catch (e) {
+        p.fail('payload', (e as Error).message);
+      }
+    }
+    const from = p.optString('from');
+    const o = readWatch(p);
+    p.done();
+    return new WaitMqttStep(where, topic, payload, from, o);
+  }
+
+  constructor(
+    where: Where,
+    readonly topic: string,
+    readonly payload: TextMatcher | undefined,
+    readonly from: string | undefined,
+    readonly opts: WatchOptions,
+  ) {
+    super(WaitMqttStep.keyword, where);
+  }
+
+  private what(): string {
+    return [this.topic, this.payload?.shown, this.from && `from ${this.from}`].filter(Boolean).join(' ');
+  }
+
+  describe(): string {
+    return `wait-mqtt ${describeWatch(this.what(), this.opts)}`;
+  }
+
+  override budgetNs(): bigint {
+    return this.opts.timeoutNs;
+  }
+
+  private matches(m: Seen): boolean {
+    if (!topicMatches(this.topic, m.topic)) return false;
+    if (this.from !== undefined && m.from !== this.from) return false;
+    return this.payload === undefined || this.payload.test(m.payload.toString('utf8'));
+  }
+
+  async run(ctx: ScenarioContext, run: StepRun): Promise<void> {
+    const w = await watch(ctx, run, this.opts, () => ctx.mqttSeen(), (r) => r.mqttAtStart, (m) => this.matches(m));
+    const what = `a PUBLISH ${this.what()} at the broker`;
+    if (this.opts.absent && w.hit) throw failure(ctx, `no ${what}`, showSeen(w.hit));
+    if (!this.opts.absent && !w.hit) throw failure(ctx, `${what} ${describeWatch('', this.opts).trim()}`, `PUBLISHes ${lastFew(w.window, showSeen)}`);
+  }
+}

@@ -1,0 +1,52 @@
+// `wait-serial: /MQTT connected/` waits for a line on the ESP's serial port.
+import type { ScenarioContext } from '../context.ts';
+import { formatVirtual } from '../duration.ts';
+import { textMatcher, type TextMatcher } from '../matchers.ts';
+import type { Params } from '../params.ts';
+import type { Where } from '../source.ts';
+import type { StepRun } from '../step.ts';
+import { BaseStep, failure, lastFew } from './base.ts';
+import { describeWatch, readWatch, watch, type WatchOptions } from './watch.ts';
+
+type Line = { tNs: bigint; text: string };
+const showLine = (l: Line): string => `${JSON.stringify(l.text)} at ${formatVirtual(l.tNs)}`;
+
+export class WaitSerialStep extends BaseStep {
+  static readonly keyword = 'wait-serial';
+  static readonly shorthand = 'match';
+
+  static validate(p: Params, where: Where): WaitSerialStep {
+    let m: TextMatcher;
+    try {
+      m = textMatcher(p.string('match'));
+    } catch (e) {
+      p.fail('match', (e as Error).message);
+    }
+    const o = readWatch(p);
+    p.done();
+    return new WaitSerialStep(where, m, o);
+  }
+
+  constructor(
+    where: Where,
+    readonly match: TextMatcher,
+    readonly opts: WatchOptions,
+  ) {
+    super(WaitSerialStep.keyword, where);
+  }
+
+  describe(): string {
+    return `wait-serial ${describeWatch(this.match.shown, this.opts)}`;
+  }
+
+  override budgetNs(): bigint {
+    return this.opts.timeoutNs;
+  }
+
+  async run(ctx: ScenarioContext, run: StepRun): Promise<void> {
+    const w = await watch(ctx, run, this.opts, () => ctx.serialLines(), (r) => r.serialAtStart, (l) => this.match.test(l.text));
+    const what = `a serial line matching ${this.match.shown}`;
+    if (this.opts.absent && w.hit) throw failure(ctx, `no ${what}`, showLine(w.hit));
+    if (!this.opts.absent && !w.hit) throw failure(ctx, `${what} ${describeWatch('', this.opts).trim()}`, `serial lines ${lastFew(w.window, showLine)}`);
+  }
+}

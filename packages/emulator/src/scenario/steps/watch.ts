@@ -1,0 +1,62 @@
+// The waiting half of wait-serial and wait-mqtt: scan a growing event list from a
+// cursor while the world runs, so each event is tested once however long the wait.
+import type { ScenarioContext } from '../context.ts';
+import { formatDuration } from '../duration.ts';
+import type { Params } from '../params.ts';
+import type { StepRun } from '../step.ts';
+
+export const DEFAULT_TIMEOUT_NS = 30_000_000_000n;
+
+export interface WatchOptions {
+  timeoutNs: bigint;
+  /** 'step': only events after the step starts; 'scenario': every event since the scenario started. */
+  since: 'step' | 'scenario';
+  /** Pass when nothing matches for the whole timeout; fail at the first match. */
+  absent: boolean;
+}
+
+export function readWatch(p: Params): WatchOptions {
+  return {
+    timeoutNs: p.duration('timeout', DEFAULT_TIMEOUT_NS),
+    since: p.oneOf('since', ['step', 'scenario'] as const, 'step'),
+    absent: p.bool('absent', false),
+  };
+}
+
+/** ` within 30s`, ` since scenario start`, `no … for 30s` helpers for describe(). */
+export function describeWatch(what: string, o: WatchOptions): string {
+  const since = o.since === 'scenario' ? ' since scenario start' : '';
+  return o.absent ? `no ${what} for ${formatDuration(o.timeoutNs)}${since}` : `${what} within ${formatDuration(o.timeoutNs)}${since}`;
+}
+
+export interface Watched<T> {
+  hit: T | undefined;
+  /** The events the step looked at (its window), for failure messages. */
+  window: readonly T[];
+}
+
+/** Runs the world until an event in the window passes `test` or the timeout ends. */
+export async function watch<T>(
+  ctx: ScenarioContext,
+  run: StepRun,
+  o: WatchOptions,
+  list: () => readonly T[],
+  atStart: (r: StepRun) => number,
+  test: (x: T) => boolean,
+): Promise<Watched<T>> {
+  const from = o.since === 'step' ? list().length : atStart(run);
+  let cursor = from;
+  let hit: T | undefined;
+  const pred = (): boolean => {
+    const all = list();
+    for (; cursor < all.length; cursor++) {
+      if (test(all[cursor]!)) {
+        hit = all[cursor];
+        return true;
+      }
+    }
+    return false;
+  };
+  if (!pred()) await ctx.runUntil(pred, o.timeoutNs);
+  return { hit, window: list().slice(from) };
+}

@@ -1,0 +1,31 @@
+// `wifi: down` takes the access point off the air; `wifi: up` brings it back.
+import type { ScenarioContext } from '../context.ts';
+import type { Params } from '../params.ts';
+import type { Where } from '../source.ts';
+import { BaseStep } from './base.ts';
+
+export class WifiStep extends BaseStep {
+  static readonly keyword = 'wifi';
+  static readonly shorthand = 'state';
+
+  static validate(p: Params, where: Where): WifiStep {
+    const state = p.oneOf('state', ['up', 'down'] as const);
+    p.done();
+    return new WifiStep(where, state);
+  }
+
+  constructor(
+    where: Where,
+    readonly state: 'up' | 'down',
+  ) {
+    super(WifiStep.keyword, where);
+  }
+
+  describe(): string {
+    return `wifi ${this.state}`;
+  }
+
+  async run(ctx: ScenarioContext): Promise<void> {
+    ctx.wifi(this.state === 'up');
+  }
+}
