@@ -1,0 +1,264 @@
+// BearSSL::WiFiClientSecure (ESP8266 core WiFiClientSecureBearSSL.cpp): TCP from the world's
+// network, TLS 1.2 run by Node's `tls`, the server chain judged by the model at the ESP's time().
+import tls from 'node:tls';
+import type { Duplex } from 'node:stream';
+import type { X509Certificate } from 'node:crypto';
+import type { Network } from '../contract.ts';
+import type { Cpu } from '../core/cpu.ts';
+import type { Heap, HeapBlock } from '../core/heap.ts';
+import type { SystemTime } from '../core/sntp.ts';
+import type { ESP8266WiFiClass } from '../core/wifi.ts';
+import { BR_ERR_IO, BR_ERR_OK, ERR_OOM, brErrorName } from './errors.ts';
+import type { StackThunk } from './stack-thunk.ts';
+import { brCodeForTlsError } from './tls-errors.ts';
+import { pemCertificates, validateServerChain } from './x509.ts';
+
+// setBufferSizes(16384, 512) plus MAX_IN_OVERHEAD 325 / MAX_OUT_OVERHEAD 85 (WiFiClientSecure::_clear).
+export const BR_IOBUF_IN_SIZE = 16384 + 325;
+export const BR_IOBUF_OUT_SIZE = 512 + 85;
+// sizeof(br_ssl_client_context) and sizeof(br_x509_minimal_context) on the ESP8266 are
+// approximated so that one session costs about 22 KB, as measured on the device.
+export const BR_SSL_CLIENT_CONTEXT_SIZE = 3600;
+export const BR_X509_MINIMAL_CONTEXT_SIZE = 1600;
+/** WiFiClientSecure::_clear(): "TLS handshake may take more than the 5 second default timeout". */
+export const BR_HANDSHAKE_TIMEOUT_MS = 15_000;
+
+export interface SecureClientEnv {
+  cpu: Cpu;
+  heap: Heap;
+  net: Network;
+  wifi: ESP8266WiFiClass;
+  time: SystemTime;
+  thunk: StackThunk;
+}
+
+export class WiFiClientSecure {
+  private anchors: X509Certificate[] = [];
+  private clientCert: { cert: string; key: string } | null = null;
+  private tcp: Duplex | null = null;
+  private sock: tls.TLSSocket | null = null;
+  private session: HeapBlock[] = [];
+  private handshakeDone = false;
+  private closed = true;
+  private lastError = BR_ERR_OK;
+  private oomErr = false;
+  private detail = '';
+  private readonly rx: Buffer[] = [];
+  private rxLen = 0;
+  private destroyed = false;
+
+  constructor(private readonly env: SecureClientEnv) {
+    env.thunk.addRef(); // the constructor takes the shared second stack
+    env.wifi.onLinkLost(() => this.dropTcp('Wi-Fi link lost'));
+  }
+
+  /** setTrustAnchors(new X509List(pem)) */
+  setTrustAnchors(caPem: string): void {
+    this.anchors = pemCertificates(caPem, 'setTrustAnchors');
+  }
+
+  /** setClientRSACert(new X509List(cert), new PrivateKey(key)) */
+  setClientRSACert(certPem: string, keyPem: string): void {
+    pemCertificates(certPem, 'setClientRSACert');
+    if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(keyPem)) throw new Error('setClientRSACert: no PEM RSA PRIVATE KEY block found');
+    this.clientCert = { cert: certPem, key: keyPem };
+  }
+
+  /** connect(host, port): 1 after a good handshake, 0 otherwise (see getLastSSLError()). */
+  async connect(host: string, port: number): Promise<number> {
+    this.stop();
+    this.oomErr = false;
+    this.lastError = BR_ERR_OK;
+    this.detail = '';
+    if (!this.env.wifi.isConnected()) {
+      this.detail = `connect: name lookup of ${host} failed: Wi-Fi not connected`;
+      return 0;
+    }
+    const r = this.env.net.connect(host, port);
+    if (!r.ok) {
+      this.detail = `connect: TCP to ${host}:${port} failed: ${r.reason}`;
+      return 0;
+    }
+    this.tcp = r.stream;
+    this.closed = false;
+    if (!this.allocSession()) {
+      this.dropTcp('out of memory for the TLS session');
+      return 0;
+    }
+    const sock = this.startTls(r.stream, host);
+    const deadline = this.env.cpu.nsAfterMillis(BR_HANDSHAKE_TIMEOUT_MS);
+    const settled = await this.env.cpu.block(() => this.handshakeDone || this.closed, deadline);
+    if (this.sock !== sock) return 0; // reset while waiting
+    if (!settled) this.detail = `TLS handshake with ${host}:${port} timed out after ${BR_HANDSHAKE_TIMEOUT_MS} ms`;
+    if (!this.handshakeDone) {
+      this.stop();
+      return 0;
+    }
+    this.freeX509(); // "Session is already validated here, there is no need to keep following"
+    return 1;
+  }
+
+  private allocSession(): boolean {
+    const { heap } = this.env;
+    const parts: [number, string][] = [
+      [BR_SSL_CLIENT_CONTEXT_SIZE, 'br_ssl_client_context'],
+      [BR_IOBUF_IN_SIZE, 'BearSSL iobuf_in'],
+      [BR_IOBUF_OUT_SIZE, 'BearSSL iobuf_out'],
+      [BR_X509_MINIMAL_CONTEXT_SIZE, 'br_x509_minimal_context'],
+    ];
+    for (const [size, what] of parts) {
+      const b = heap.malloc(size, what);
+      if (!b) {
+        this.freeSession();
+        this.oomErr = true;
+        this.detail = `_connectSSL: OOM allocating ${what} (${size} B, free heap ${heap.getFreeHeap()} B)`;
+        return false;
+      }
+      this.session.push(b);
+    }
+    return true;
+  }
+
+  private freeX509(): void {
+    const i = this.session.findIndex((b) => b.what === 'br_x509_minimal_context');
+    if (i >= 0) this.session.splice(i, 1)[0]!.free();
+  }
+
+  private freeSession(): void {
+    for (const b of this.session) b.free();
+    this.session = [];
+  }
+
+  private startTls(stream: Duplex, host: string): tls.TLSSocket {
+    const isIp = /^[\d.]+$|:/.test(host);
+    const sock = tls.connect({
+      socket: stream,
+      rejectUnauthorized: false, // the chain is judged below, at the ESP's own clock
+      minVersion: 'TLSv1.2',
+      maxVersion: 'TLSv1.2',
+      cert: this.clientCert?.cert,
+      key: this.clientCert?.key,
+      servername: isIp ? undefined : host,
+    });
+    this.sock = sock;
+    const { cpu, time } = this.env;
+    sock.on('secureConnect', () => {
+      if (this.sock !== sock) return;
+      const peer = sock.getPeerCertificate(true);
+      const chain: Buffer[] = [];
+      const seen = new Set<string>();
+      for (let c = peer; c && c.raw && !seen.has(c.fingerprint256); c = c.issuerCertificate) {
+        seen.add(c.fingerprint256);
+        chain.push(c.raw);
+      }
+      const verdict = validateServerChain(chain, this.anchors, host, time.time());
+      if (!verdict.ok) {
+        this.lastError = verdict.code;
+        this.detail = verdict.detail;
+        this.dropTcp(verdict.detail);
+      } else {
+        this.handshakeDone = true;
+      }
+      cpu.signal();
+    });
+    sock.on('data', (chunk: Buffer) => {
+      if (this.sock !== sock) return;
+      this.rx.push(chunk);
+      this.rxLen += chunk.length;
+      cpu.signal();
+    });
+    sock.on('error', (err: Error & { code?: string }) => {
+      if (this.sock !== sock) return;
+      if (this.lastError === BR_ERR_OK && !this.handshakeDone) this.lastError = brCodeForTlsError(err);
+      if (!this.detail) this.detail = err.message;
+      this.closed = true;
+      cpu.signal();
+    });
+    const onClose = () => {
+      if (this.sock !== sock) return;
+      if (!this.handshakeDone && this.lastError === BR_ERR_OK && !this.detail) {
+        this.lastError = BR_ERR_IO; // premature close on the transport stream
+        this.detail = 'connection closed during the TLS handshake';
+      }
+      this.closed = true;
+      cpu.signal();
+    };
+    sock.on('end', onClose);
+    sock.on('close', onClose);
+    return sock;
+  }
+
+  private dropTcp(reason: string): void {
+    if (this.closed && !this.sock) return;
+    if (!this.detail && !this.handshakeDone) this.detail = reason;
+    this.closed = true;
+    const sock = this.sock;
+    this.sock = null;
+    sock?.destroy();
+    this.tcp?.destroy();
+    this.tcp = null;
+    this.env.cpu.signal();
+  }
+
+  /** connected(): true while data is buffered or the session is up. */
+  connected(): boolean {
+    return this.available() > 0 || (!this.closed && this.handshakeDone && this.sock !== null);
+  }
+
+  available(): number {
+    return this.rxLen;
+  }
+
+  /** read(): next byte, or -1 when none is buffered. */
+  read(): number {
+    if (this.rxLen === 0) return -1;
+    const head = this.rx[0]!;
+    const b = head[0]!;
+    if (head.length === 1) this.rx.shift();
+    else this.rx[0] = head.subarray(1);
+    this.rxLen--;
+    return b;
+  }
+
+  write(data: Uint8Array): number {
+    if (!this.connected() || !this.handshakeDone || !this.sock || this.closed) return 0;
+    this.sock.write(Buffer.from(data));
+    return data.length;
+  }
+
+  /** stop(): close the socket and free the session buffers. */
+  stop(): void {
+    if (this.sock || this.tcp) {
+      const sock = this.sock;
+      this.sock = null;
+      sock?.end();
+      sock?.destroy();
+      this.tcp?.destroy();
+      this.tcp = null;
+    }
+    this.closed = true;
+    this.handshakeDone = false;
+    this.rx.length = 0;
+    this.rxLen = 0;
+    this.freeSession();
+  }
+
+  /** Destructor: stop and release the shared second stack. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.stop();
+    this.env.thunk.delRef();
+  }
+
+  /** getLastSSLError(): BearSSL engine error, or ERR_OOM (-1000). */
+  getLastSSLError(): number {
+    return this.oomErr ? ERR_OOM : this.lastError;
+  }
+
+  /** Human-readable cause of the last failure, for traces. */
+  getLastSSLErrorText(): string {
+    const code = this.getLastSSLError();
+    return this.detail ? `${brErrorName(code)}: ${this.detail}` : brErrorName(code);
+  }
+}

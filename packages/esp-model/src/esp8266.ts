@@ -1,0 +1,145 @@
+// The board the emulator drives: boots the sketch, exposes its wake-ups, pins and serial.
+import type { EspOptions } from './contract.ts';
+import { checkGpioPin, type Level } from './core/gpio.ts';
+import type { SerialLine } from './core/serial.ts';
+import { Machine } from './machine.ts';
+
+const U32_LIMIT = 2 ** 32;
+
+export interface ZoneSnapshot {
+  zone: number;
+  on: boolean;
+  remainingMs: number;
+}
+
+export interface EspSnapshot {
+  millis: number;
+  freeHeap: number;
+  mqttState: number;
+  zones: ZoneSnapshot[];
+  wifiStatus: number;
+  time: number;
+  lastSSLError: number;
+  boots: number;
+}
+
+export class Esp8266 {
+  private machine: Machine | null = null;
+  private readonly external = new Map<number, Level>();
+  private readonly activityCbs: (() => void)[] = [];
+  private readonly serialCbs: ((line: SerialLine) => void)[] = [];
+  private readonly gpioCbs: ((pin: number, level: Level, tNs: bigint) => void)[] = [];
+  private readonly faultList: string[] = [];
+  private bootCount = 0;
+
+  constructor(private readonly opts: EspOptions) {
+    const m = opts.millisAtBoot ?? 0;
+    if (!Number.isInteger(m) || m < 0 || m >= U32_LIMIT) {
+      throw new RangeError(`EspOptions.millisAtBoot must be an integer in 0..2^32-1, got ${m}`);
+    }
+    for (const k of ['ssid', 'brokerHost', 'caPem', 'certPem', 'keyPem'] as const) {
+      if (typeof opts.sketch?.[k] !== 'string' || !opts.sketch[k]) {
+        throw new TypeError(`EspOptions.sketch.${k} must be a non-empty string`);
+      }
+    }
+  }
+
+  /** Boot: setup() then loop(), cooperatively in virtual time. */
+  powerOn(): void {
+    if (this.machine) throw new Error('Esp8266.powerOn(): already powered on');
+    this.boot(BigInt(this.opts.millisAtBoot ?? 0));
+  }
+
+  private boot(millisAtBoot: bigint): void {
+    this.bootCount++;
+    const m = new Machine(this.opts, this.opts.clock.nowNs(), millisAtBoot, this.external, {
+      activity: () => this.activity(),
+      serial: (line) => this.serialCbs.forEach((cb) => cb(line)),
+      gpio: (pin, level, tNs) => this.gpioCbs.forEach((cb) => cb(pin, level, tNs)),
+      restart: () => this.restart(m),
+      fault: (err) => {
+        this.faultList.push(err.stack ?? err.message);
+        this.serialCbs.forEach((cb) => cb({ tNs: m.cpu.now(), text: `Fatal exception: ${err.message}` }));
+        m.shutdown();
+        this.activity();
+      },
+    });
+    this.machine = m;
+    void m.run();
+    this.activity();
+  }
+
+  /** ESP.restart(): a clean boot, millis() from 0, time() unset, heap full again. */
+  private restart(old: Machine): void {
+    if (this.machine !== old) return;
+    old.shutdown();
+    this.boot(0n);
+  }
+
+  private activity(): void {
+    for (const cb of this.activityCbs) cb();
+  }
+
+  nextWakeNs(): bigint | null {
+    return this.machine?.cpu.nextWakeNs() ?? null;
+  }
+
+  poll(): void {
+    this.machine?.cpu.poll();
+  }
+
+  onActivity(cb: () => void): void {
+    this.activityCbs.push(cb);
+  }
+
+  onSerial(cb: (line: SerialLine) => void): void {
+    this.serialCbs.push(cb);
+  }
+
+  onGpio(cb: (pin: number, level: Level, tNs: bigint) => void): void {
+    this.gpioCbs.push(cb);
+  }
+
+  digitalRead(pin: number): Level {
+    checkGpioPin(pin, 'Esp8266.digitalRead');
+    if (this.machine) return this.machine.gpio.level(pin);
+    return this.external.get(pin) ?? 0;
+  }
+
+  /** Drive an input from outside (GPIO5, the AVR request line). */
+  setInput(pin: number, level: Level): void {
+    checkGpioPin(pin, 'Esp8266.setInput');
+    if (level !== 0 && level !== 1) throw new RangeError(`Esp8266.setInput(GPIO${pin}): level must be 0 or 1, got ${level}`);
+    this.external.set(pin, level);
+    this.machine?.cpu.signal();
+  }
+
+  linkLost(): void {
+    this.machine?.wifi.linkLost();
+  }
+
+  /** Unexpected model errors (each also printed on Serial as "Fatal exception"). */
+  faults(): readonly string[] {
+    return this.faultList;
+  }
+
+  snapshot(): EspSnapshot {
+    const m = this.machine;
+    if (!m) throw new Error('Esp8266.snapshot(): not powered on');
+    const now = m.cpu.millis();
+    return {
+      millis: now,
+      freeHeap: m.heap.getFreeHeap(),
+      mqttState: m.pubsub.state(),
+      zones: m.sketch.zones.zones.map((z, zone) => ({
+        zone,
+        on: z.on,
+        remainingMs: z.on ? (z.timer.remaining(now) ?? 0) : 0,
+      })),
+      wifiStatus: m.wifi.status(),
+      time: m.time.time(),
+      lastSSLError: m.client.getLastSSLError(),
+      boots: this.bootCount,
+    };
+  }
+}

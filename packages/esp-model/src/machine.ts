@@ -1,0 +1,105 @@
+// One boot of the ESP8266: every piece of state that ESP.restart() throws away.
+import type { EspOptions } from './contract.ts';
+import { Cpu, RestartSignal } from './core/cpu.ts';
+import { Gpio, type Level } from './core/gpio.ts';
+import { ESP_FREE_HEAP_AT_BOOT, Heap } from './core/heap.ts';
+import { HardwareSerial, type SerialLine } from './core/serial.ts';
+import { SntpClient, SystemTime } from './core/sntp.ts';
+import { SPIClass } from './core/spi.ts';
+import { ESP8266WiFiClass } from './core/wifi.ts';
+import { StackThunk } from './bearssl/stack-thunk.ts';
+import { WiFiClientSecure } from './bearssl/wifi-client-secure.ts';
+import { PubSubClient } from './pubsub/pubsub-client.ts';
+import { IrrigationSketch } from './firmware/sketch.ts';
+
+/** Station MAC (Espressif OUI 5C:CF:7F), fixed so runs are reproducible. */
+export const ESP_STATION_MAC = '5C:CF:7F:00:00:03';
+
+export interface MachineHooks {
+  activity: () => void;
+  serial: (line: SerialLine) => void;
+  gpio: (pin: number, level: Level, tNs: bigint) => void;
+  restart: (reason: string) => void;
+  fault: (err: Error) => void;
+}
+
+export class Machine {
+  readonly cpu: Cpu;
+  readonly heap = new Heap(ESP_FREE_HEAP_AT_BOOT);
+  readonly gpio: Gpio;
+  readonly spi: SPIClass;
+  readonly serial: HardwareSerial;
+  readonly wifi: ESP8266WiFiClass;
+  readonly time: SystemTime;
+  readonly sntp: SntpClient;
+  readonly thunk: StackThunk;
+  readonly client: WiFiClientSecure;
+  readonly pubsub: PubSubClient;
+  readonly sketch: IrrigationSketch;
+
+  constructor(
+    opts: EspOptions,
+    bootNs: bigint,
+    millisAtBoot: bigint,
+    external: Map<number, Level>,
+    private readonly hooks: MachineHooks,
+  ) {
+    this.cpu = new Cpu(opts.clock, bootNs, millisAtBoot, hooks.activity);
+    this.gpio = new Gpio(this.cpu, external, hooks.gpio);
+    this.spi = new SPIClass(this.cpu, opts.spi);
+    this.serial = new HardwareSerial(this.cpu, hooks.serial);
+    this.wifi = new ESP8266WiFiClass(this.cpu, opts.ap, ESP_STATION_MAC);
+    this.time = new SystemTime(this.cpu);
+    this.sntp = new SntpClient(this.cpu, opts.ntp, this.time);
+    this.thunk = new StackThunk(this.heap);
+    // Sketch globals, constructed before setup() as C++ static objects are.
+    this.client = new WiFiClientSecure({
+      cpu: this.cpu,
+      heap: this.heap,
+      net: opts.net,
+      wifi: this.wifi,
+      time: this.time,
+      thunk: this.thunk,
+    });
+    this.pubsub = new PubSubClient(this.cpu, this.client);
+    this.sketch = new IrrigationSketch(
+      {
+        cpu: this.cpu,
+        gpio: this.gpio,
+        spi: this.spi,
+        serial: this.serial,
+        wifi: this.wifi,
+        time: this.time,
+        sntp: this.sntp,
+        client: this.client,
+        pubsub: this.pubsub,
+        restart: (reason) => {
+          throw new RestartSignal(reason);
+        },
+      },
+      opts.sketch,
+    );
+  }
+
+  /** Arduino main(): setup() once, then loop() forever, parked between passes. */
+  async run(): Promise<void> {
+    this.cpu.markRunning();
+    try {
+      await this.sketch.setup();
+      for (;;) {
+        await this.cpu.idle(() => this.sketch.idleWakeNs());
+        await this.sketch.loop();
+      }
+    } catch (e) {
+      if (this.cpu.isHalted) return;
+      if (e instanceof RestartSignal) this.hooks.restart(e.reason);
+      else this.hooks.fault(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+
+  /** Power gone: sockets die, timers stop, pending waits never resume. */
+  shutdown(): void {
+    this.cpu.halt();
+    this.client.stop();
+  }
+}
