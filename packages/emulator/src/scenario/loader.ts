@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { ScenarioIssue, ScenarioLoadError } from './errors.ts';
 import { readNodeConfig, type NodeConfig } from './node-config.ts';
-import { Params } from './params.ts';
+import { closest, Params } from './params.ts';
 import { SourceFile, Where } from './source.ts';
 import type { Step } from './step.ts';
 import { STEP_CLASSES } from './steps/index.ts';
@@ -36,7 +36,7 @@ export function parseScenario(text: string, file: string): Scenario {
   const src = new SourceFile(file);
   const doc = parseDocument(text, { lineCounter: src.lines, prettyErrors: false });
   const yamlIssues = doc.errors.map((e) => {
-    const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+    const pos = src.lines.linePos(e.pos[0]);
     return new ScenarioIssue(file, pos.line, pos.col, `YAML: ${e.message.split('\n')[0]}`);
   });
   if (yamlIssues.length) throw new ScenarioLoadError(yamlIssues);
@@ -57,7 +57,7 @@ export function parseScenario(text: string, file: string): Scenario {
   const top = new Params(root, new Where(src, 'scenario', root));
   const name = attempt(() => top.string('name'));
   const description = attempt(() => top.optString('description'));
-  const node = attempt(() => readNodeConfig(top.node('node'), src)) ?? { certs: {} };
+  const node = attempt(() => readNodeConfig(top.node('node'), src, (issue) => issues.push(issue))) ?? { certs: {} };
   const steps = attempt(() => readSteps(top.node('steps'), src, root, attempt)) ?? [];
   for (const key of TOP_KEYS) top.has(key);
   attempt(() => top.done());
@@ -103,7 +103,10 @@ function readStep(item: Node, index: number, src: SourceFile): Step {
   }
   const keyword = isScalar(keyNode) ? String(keyNode.value) : '?';
   const cls = STEP_CLASSES.get(keyword);
-  if (!cls) throw src.issue(keyNode, `step ${index}: unknown step "${keyword}" (steps: ${[...STEP_CLASSES.keys()].join(', ')})`);
+  if (!cls) {
+    const guess = closest(keyword, [...STEP_CLASSES.keys()]);
+    throw src.issue(keyNode, `step ${index}: unknown step "${keyword}"${guess ? ` (did you mean ${guess}?)` : ''} (steps: ${[...STEP_CLASSES.keys()].join(', ')})`);
+  }
   const where = Where.step(src, index, keyword, keyNode);
   const step = cls.validate(new Params(value, where, cls.shorthand), where);
   if (label !== undefined) step.label = label;

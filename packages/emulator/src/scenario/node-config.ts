@@ -5,6 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isMap, isScalar, type Node } from 'yaml';
 import { formatDuration } from './duration.ts';
+import { ScenarioIssue } from './errors.ts';
 import { Params } from './params.ts';
 import { Where, type SourceFile } from './source.ts';
 import { parseUtc } from './utc.ts';
@@ -56,50 +57,65 @@ const CERT_KEYS: Record<string, keyof NodeCerts> = {
   'operator-key': 'operatorKey',
 };
 
-/** Reads a `node:` mapping; relative paths resolve against the scenario file's directory. */
-export function readNodeConfig(node: Node | null, src: SourceFile): NodeConfig {
+/**
+ * Reads a `node:` mapping; relative paths resolve against the scenario file's directory.
+ * Each bad key goes to `report` (default: throw), so one pass can list them all.
+ */
+export function readNodeConfig(node: Node | null, src: SourceFile, report: (issue: ScenarioIssue) => void = (i) => { throw i; }): NodeConfig {
   const where = new Where(src, 'node', node);
   const config: NodeConfig = { certs: {} };
   if (node === null || (isScalar(node) && node.value === null)) return config;
   if (!isMap(node)) throw src.issue(node, 'node: expected a mapping (avr-hex, wifi, ap, certs, broker-config, debug, zone-walk, utc, ntp, transport)');
   const p = new Params(node, where);
   const dir = dirname(resolve(src.file));
+  const guard = (f: () => void): void => {
+    try {
+      f();
+    } catch (e) {
+      if (!(e instanceof ScenarioIssue)) throw e;
+      report(e);
+    }
+  };
   const path = (sub: Params, key: string, what: string): string => {
     const file = resolve(dir, sub.string(key));
     if (!existsSync(file) || !statSync(file).isFile()) sub.fail(key, `${what} not found: ${file}`);
     return file;
   };
 
-  if (p.has('avr-hex')) {
-    const v = p.string('avr-hex');
-    config.avrHex = v === 'bundled' ? { bundled: 'sleep' } : v === 'bundled-poll' ? { bundled: 'poll' } : { file: path(p, 'avr-hex', 'AVR hex file') };
-  }
-  if (p.has('wifi')) config.wifi = readCredentials(p.section('wifi'));
-  if (p.has('ap')) config.ap = readCredentials(p.section('ap'));
-  if (p.has('certs')) {
-    const c = p.section('certs');
-    for (const [key, field] of Object.entries(CERT_KEYS)) if (c.has(key)) config.certs[field] = path(c, key, 'certificate file');
-    c.done();
-  }
-  if (p.has('broker-config')) config.brokerConfig = path(p, 'broker-config', 'broker config');
-  if (p.has('debug')) config.debug = p.bool('debug', true);
-  if (p.has('zone-walk')) config.zoneWalk = p.bool('zone-walk', false);
-  if (p.has('utc')) {
-    try {
-      config.utcMs = parseUtc(p.string('utc'));
-    } catch (e) {
-      p.fail('utc', (e as Error).message);
-    }
-  }
-  if (p.has('ntp')) {
-    const n = p.section('ntp');
-    config.ntp = {};
-    if (n.has('delay')) config.ntp.delayNs = n.duration('delay');
-    if (n.has('respond')) config.ntp.respond = n.bool('respond', true);
-    n.done();
-  }
-  if (p.has('transport')) config.transport = p.oneOf('transport', ['memory', 'tcp'] as const);
-  p.done();
+  const readers: Record<string, () => void> = {
+    'avr-hex': () => {
+      const v = p.string('avr-hex');
+      config.avrHex = v === 'bundled' ? { bundled: 'sleep' } : v === 'bundled-poll' ? { bundled: 'poll' } : { file: path(p, 'avr-hex', 'AVR hex file') };
+    },
+    wifi: () => (config.wifi = readCredentials(p.section('wifi'))),
+    ap: () => (config.ap = readCredentials(p.section('ap'))),
+    certs: () => {
+      const c = p.section('certs');
+      for (const [key, field] of Object.entries(CERT_KEYS)) if (c.has(key)) guard(() => (config.certs[field] = path(c, key, 'certificate file')));
+      c.done();
+    },
+    'broker-config': () => (config.brokerConfig = path(p, 'broker-config', 'broker config')),
+    debug: () => (config.debug = p.bool('debug', true)),
+    'zone-walk': () => (config.zoneWalk = p.bool('zone-walk', false)),
+    utc: () => {
+      const text = p.string('utc');
+      try {
+        config.utcMs = parseUtc(text);
+      } catch (e) {
+        p.fail('utc', (e as Error).message);
+      }
+    },
+    ntp: () => {
+      const n = p.section('ntp');
+      config.ntp = {};
+      if (n.has('delay')) config.ntp.delayNs = n.duration('delay');
+      if (n.has('respond')) config.ntp.respond = n.bool('respond', true);
+      n.done();
+    },
+    transport: () => (config.transport = p.oneOf('transport', ['memory', 'tcp'] as const)),
+  };
+  for (const [key, read] of Object.entries(readers)) guard(() => p.has(key) && read());
+  guard(() => p.done());
   return config;
 }
 

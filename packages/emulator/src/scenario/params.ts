@@ -119,9 +119,32 @@ export class Params {
   done(): void {
     for (const [name, e] of this.entries) {
       if (!this.known.has(name)) {
-        const allowed = [...this.known].join(', ');
-        this.where.fail(e.key, `unknown parameter "${name}"${allowed ? ` (known: ${allowed})` : ' (this step takes none)'}`);
+        const allowed = [...this.known];
+        const guess = closest(name, allowed);
+        const hint = guess ? ` (did you mean ${guess}?)` : '';
+        this.where.fail(e.key, `unknown parameter "${name}"${hint}${allowed.length ? ` (known: ${allowed.join(', ')})` : ' (this step takes none)'}`);
       }
     }
   }
+}
+
+/** The candidate within edit distance 2 of `word` (typo hints), if exactly one is nearest. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = 3;
+  for (const c of candidates) {
+    const d = editDistance(word, c);
+    if (d < bestD) [best, bestD] = [c, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
 }

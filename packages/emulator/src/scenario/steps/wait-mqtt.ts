@@ -21,8 +21,9 @@ export class WaitMqttStep extends BaseStep {
     if (bad) p.fail('topic', bad);
     let payload: TextMatcher | undefined;
     if (p.has('payload')) {
+      const pattern = p.string('payload');
       try {
-        payload = textMatcher(p.string('payload'));
+        payload = textMatcher(pattern);
       } catch (e) {
         p.fail('payload', (e as Error).message);
       }

@@ -16,9 +16,10 @@ export class WaitSerialStep extends BaseStep {
   static readonly shorthand = 'match';
 
   static validate(p: Params, where: Where): WaitSerialStep {
+    const pattern = p.string('match');
     let m: TextMatcher;
     try {
-      m = textMatcher(p.string('match'));
+      m = textMatcher(pattern);
     } catch (e) {
       p.fail('match', (e as Error).message);
     }

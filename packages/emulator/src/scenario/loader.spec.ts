@@ -1,0 +1,143 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ScenarioLoadError } from './errors.ts';
+import { loadScenario, parseScenario } from './loader.ts';
+
+const BAD = resolve(import.meta.dirname, '../../test/scenario-bad');
+
+async function loadErrors(name: string): Promise<string[]> {
+  const file = `${BAD}/${name}`;
+  const e = await loadScenario(file).then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(ScenarioLoadError);
+  return (e as ScenarioLoadError).issues.map((i) => i.message.replace(`${file}:`, ''));
+}
+
+describe('scenario load errors name file:line:column', () => {
+  it('unknown parameter, with a typo hint', async () => {
+    expect(await loadErrors('unknown-param.yaml')).toEqual([
+      '6:7: step 1 (publish): unknown parameter "retian" (did you mean retain?) (known: topic, payload, qos, retain)',
+    ]);
+  });
+
+  it('durations without a unit, with a misspelt unit, out of order', async () => {
+    expect(await loadErrors('bad-durations.yaml')).toEqual([
+      '3:12: step 1 (delay): duration: duration "5" needs a unit after 5 (d h min s ms us ns)',
+      '4:40: step 2 (wait-relays): timeout: bad duration "5 sec" at "5 sec" (want e.g. 250ms, 5s, 1h 30min; units d h min s ms us ns)',
+      '5:20: step 3 (advance-clock): by: duration "1s 1h": units must each appear once, largest first (h after a smaller or equal unit)',
+    ]);
+  });
+
+  it('missing parameters point at the step', async () => {
+    expect(await loadErrors('missing-param.yaml')).toEqual([
+      '3:5: step 1 (publish): missing required parameter "payload"',
+      '4:23: step 2 (expect-pin): pin: no pin "PD9" on the avr (PB0..PD7, RESET)',
+      '5:5: step 3 (expect-spi): needs mosi or miso (or both)',
+    ]);
+  });
+
+  it('unknown step keywords and two keywords in one item', async () => {
+    const [first, second] = await loadErrors('unknown-step.yaml');
+    expect(first).toMatch(/^4:5: step 2: unknown step "wait-relay" \(did you mean wait-relays\?\) \(steps: delay, wait-serial, /);
+    expect(second).toBe('6:5: step 3: expected one step keyword per list item, found 2 step keywords (publish, expect-relays)');
+  });
+
+  it('YAML syntax errors', async () => {
+    expect(await loadErrors('broken-yaml.yaml')).toEqual(['4:3: YAML: Flow map in block collection must be sufficiently indented and end with a }']);
+  });
+
+  it('every bad key of the node section', async () => {
+    expect(await loadErrors('bad-node.yaml')).toEqual([
+      `3:12: node: avr-hex: AVR hex file not found: ${BAD}/missing-firmware.hex`,
+      '4:14: node: transport: expected one of memory, tcp, got "udp"',
+      '5:8: node: utc: expected an ISO date like 2026-06-01T05:00:00Z or 2026-06-01 (a time needs Z or an offset), got "2026-06-01 05:00"',
+      '6:21: node ntp: unknown parameter "answer" (known: delay, respond)',
+      '7:9: node wifi: missing required parameter "psk"',
+    ]);
+  });
+
+  it('ill-typed values', async () => {
+    expect(await loadErrors('ill-typed.yaml')).toEqual([
+      '3:24: step 1 (expect-relays): zones: expected zone numbers 0..7 (a list like [2]) or none, got 8',
+      '4:22: step 2 (publish): topic: a topic name cannot hold wildcards (+ #): "irrigation/zone/+"',
+      '5:26: step 3 (wait-serial): match: bad regular expression /MQTT (connected/: Invalid regular expression: /MQTT (connected/: Unterminated group',
+      '6:11: step 4 (wifi): state: expected one of up, down, got "sideways"',
+      '7:16: step 5 (set-clock): utc: no such date: "2026-02-30T00:00:00Z"',
+    ]);
+  });
+
+  it('a file that is not a scenario', async () => {
+    expect(await loadErrors('not-a-scenario.yaml')).toEqual([
+      '1:1: scenario: missing required parameter "name"',
+      '1:1: scenario: missing required key "steps"',
+      '2:1: scenario: unknown parameter "nodes" (did you mean node?) (known: name, description, node, steps)',
+    ]);
+  });
+
+  it('an unreadable file', async () => {
+    const e = (await loadScenario(`${BAD}/no-such.yaml`).catch((err: unknown) => err)) as ScenarioLoadError;
+    expect(e.message).toBe(`${BAD}/no-such.yaml:1:1: cannot read scenario: ENOENT`);
+  });
+
+  it('the message lists every issue, one per line, in file order', async () => {
+    const e = (await loadScenario(`${BAD}/ill-typed.yaml`).catch((err: unknown) => err)) as ScenarioLoadError;
+    expect(e.message.split('\n')).toHaveLength(5);
+    expect(e.message.split('\n')[0]).toMatch(/ill-typed\.yaml:3:24: /);
+  });
+});
+
+describe('parseScenario', () => {
+  const text = `name: demo
+description: one of each form
+node:
+  avr-hex: bundled-poll
+  wifi: {ssid: irrigation, psk: right}
+  ap: {ssid: irrigation, psk: wrong}
+  debug: false
+  zone-walk: true
+  utc: 2027-01-01
+  ntp: {delay: 2s, respond: false}
+  transport: tcp
+steps:
+  - avr-reset
+  - delay: 1h 30min
+  - name: relay 2 on
+    wait-relays: {zones: [2], timeout: 5s}
+  - expect-relays: none
+`;
+
+  it('reads name, description, node and steps with their positions and labels', () => {
+    const s = parseScenario(text, '/x/demo.yaml');
+    expect(s.name).toBe('demo');
+    expect(s.description).toBe('one of each form');
+    expect(s.node).toEqual({
+      avrHex: { bundled: 'poll' },
+      wifi: { ssid: 'irrigation', psk: 'right' },
+      ap: { ssid: 'irrigation', psk: 'wrong' },
+      certs: {},
+      debug: false,
+      zoneWalk: true,
+      utcMs: Date.parse('2027-01-01T00:00:00Z'),
+      ntp: { delayNs: 2_000_000_000n, respond: false },
+      transport: 'tcp',
+    });
+    expect(s.steps.map((st) => [st.describe(), st.at, st.label])).toEqual([
+      ['avr-reset', '/x/demo.yaml:13:5', undefined],
+      ['delay 1h 30min', '/x/demo.yaml:14:5', undefined],
+      ['wait-relays [2] within 5s', '/x/demo.yaml:16:5', 'relay 2 on'],
+      ['expect-relays none', '/x/demo.yaml:17:5', undefined],
+    ]);
+  });
+
+  it('resolves node paths against the scenario file', () => {
+    const file = resolve(import.meta.dirname, '../../../../fixtures/scenarios/x.yaml');
+    const s = parseScenario('name: p\nnode:\n  broker-config: ../../packages/emulator/package.json\nsteps: [avr-reset]\n', file);
+    expect(s.node.brokerConfig).toBe(resolve(import.meta.dirname, '../../package.json'));
+  });
+
+  it('rejects an empty step list', () => {
+    expect(() => parseScenario('name: e\nsteps: []\n', 'e.yaml')).toThrow('e.yaml:2:8: steps: expected a non-empty list of steps');
+  });
+});
