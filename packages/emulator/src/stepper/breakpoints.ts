@@ -1,0 +1,118 @@
+// Stepper breakpoints: a byte pattern on MOSI or MISO, a zone change on the
+// relay port, an MQTT PUBLISH topic (MQTT 3.1.1 section 4.7 filters), a serial line.
+import type { RelaysEvent, SpiEvent, TraceEvent } from '../trace/events.ts';
+
+export type BreakKind = 'mosi' | 'miso' | 'zone' | 'topic' | 'serial';
+export const BREAK_KINDS: readonly BreakKind[] = ['mosi', 'miso', 'zone', 'topic', 'serial'];
+
+export interface Breakpoint {
+  id: number;
+  kind: BreakKind;
+  spec: string;
+  /** Where it hits in `e` (the byte index for patterns, 0 otherwise), or -1. `zonesBefore` is the relay state before e. */
+  hit(e: TraceEvent, zonesBefore: readonly number[]): number;
+}
+
+/** `fb`, `3c xx ff`, `0x3cxxff`: hex bytes where an `x` nibble matches anything. */
+export function parseBytePattern(text: string): { value: number; mask: number }[] {
+  const digits = text
+    .toLowerCase()
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((tok) => tok.replace(/^0x/, ''))
+    .join('');
+  if (!digits || !/^[0-9a-fx]+$/.test(digits) || digits.length % 2) {
+    throw new Error(`byte pattern "${text}": expected hex bytes with xx wildcards, e.g. "fb" or "3c xx ff"`);
+  }
+  const out: { value: number; mask: number }[] = [];
+  for (let i = 0; i < digits.length; i += 2) {
+    let value = 0;
+    let mask = 0;
+    for (const ch of digits.slice(i, i + 2)) {
+      value <<= 4;
+      mask <<= 4;
+      if (ch !== 'x') {
+        value |= parseInt(ch, 16);
+        mask |= 0xf;
+      }
+    }
+    out.push({ value, mask });
+  }
+  return out;
+}
+
+export function matchBytes(bytes: readonly number[], pattern: readonly { value: number; mask: number }[]): number {
+  for (let i = 0; i + pattern.length <= bytes.length; i++) {
+    if (pattern.every((p, j) => (bytes[i + j]! & p.mask) === p.value)) return i;
+  }
+  return -1;
+}
+
+/** Checks an MQTT topic filter: `+` and `#` take a whole level, `#` only last. */
+export function parseTopicFilter(filter: string): string[] {
+  const levels = filter.split('/');
+  if (!filter) throw new Error('topic filter: empty');
+  levels.forEach((l, i) => {
+    if (l.includes('#') && (l !== '#' || i !== levels.length - 1)) throw new Error(`topic filter "${filter}": "#" must be the whole last level`);
+    if (l.includes('+') && l !== '+') throw new Error(`topic filter "${filter}": "+" must be a whole level`);
+  });
+  return levels;
+}
+
+export function topicMatches(levels: readonly string[], topic: string): boolean {
+  const parts = topic.split('/');
+  for (let i = 0; i < levels.length; i++) {
+    const l = levels[i]!;
+    if (l === '#') return !(i === 0 && topic.startsWith('$'));
+    if (i >= parts.length) return false;
+    if (l === '+') {
+      if (i === 0 && topic.startsWith('$')) return false;
+      continue;
+    }
+    if (l !== parts[i]) return false;
+  }
+  return parts.length === levels.length;
+}
+
+/** `/re/flags` as a RegExp, anything else as a plain substring. */
+export function textMatcher(spec: string): (s: string) => boolean {
+  const re = /^\/(.+)\/([a-z]*)$/.exec(spec);
+  if (!re) return (s) => s.includes(spec);
+  let rx: RegExp;
+  try {
+    rx = new RegExp(re[1]!, re[2]);
+  } catch (err) {
+    throw new Error(`serial pattern ${spec}: ${(err as Error).message}`);
+  }
+  return (s) => rx.test(s);
+}
+
+const zonesChanged = (before: readonly number[], after: readonly number[], zone: number | 'any'): boolean =>
+  zone === 'any' ? before.join() !== after.join() : before.includes(zone) !== after.includes(zone);
+
+export function makeBreakpoint(id: number, kind: string, spec: string): Breakpoint {
+  const k = kind as BreakKind;
+  if (!BREAK_KINDS.includes(k)) throw new Error(`break: unknown kind "${kind}" (expected ${BREAK_KINDS.join(', ')})`);
+  if (!spec) throw new Error(`break ${kind}: missing ${k === 'zone' ? 'zone number or "any"' : k === 'topic' ? 'topic filter' : k === 'serial' ? 'text or /regex/' : 'byte pattern'}`);
+  const bp = (hit: Breakpoint['hit']): Breakpoint => ({ id, kind: k, spec, hit });
+  switch (k) {
+    case 'mosi':
+    case 'miso': {
+      const pattern = parseBytePattern(spec);
+      return bp((e) => (e.kind === 'spi' ? matchBytes((e as SpiEvent).bytes.map((b) => b[k]), pattern) : -1));
+    }
+    case 'zone': {
+      const zone = spec === 'any' ? 'any' : /^[0-7]$/.test(spec) ? Number(spec) : null;
+      if (zone === null) throw new Error(`break zone "${spec}": expected a zone 0..7 or "any"`);
+      return bp((e, before) => (e.kind === 'relays' && zonesChanged(before, (e as RelaysEvent).on, zone) ? 0 : -1));
+    }
+    case 'topic': {
+      const levels = parseTopicFilter(spec);
+      return bp((e) => (e.kind === 'mqtt' && e.packet['cmd'] === 'publish' && typeof e.packet['topic'] === 'string' && topicMatches(levels, e.packet['topic']) ? 0 : -1));
+    }
+    case 'serial': {
+      const match = textMatcher(spec);
+      return bp((e) => (e.kind === 'serial' && match(e.text) ? 0 : -1));
+    }
+  }
+}
