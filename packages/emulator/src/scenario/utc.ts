@@ -10,13 +10,14 @@ export function parseUtc(text: string): number {
   if (form === null) throw new Error(`expected an ISO date like 2026-06-01T05:00:00Z or 2026-06-01 (a time needs Z or an offset), got "${text}"`);
   const ms = Date.parse(form);
   // Date.parse accepts 2026-02-30 by rolling over; a calendar typo should not pass.
-  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== isoDay(form, ms)) throw new Error(`no such date: "${text}"`);
+  if (Number.isNaN(ms) || writtenDay(form, ms) !== form.slice(0, 10)) throw new Error(`no such date: "${text}"`);
   return ms;
 }
 
-function isoDay(form: string, ms: number): string {
+/** The calendar day `ms` falls on in the zone `form` was written in. */
+function writtenDay(form: string, ms: number): string {
   const offset = /([+-])(\d{2}):(\d{2})$/.exec(form);
-  if (!offset) return form.slice(0, 10);
+  if (!offset) return new Date(ms).toISOString().slice(0, 10);
   const sign = offset[1] === '+' ? 1 : -1;
   const local = ms + sign * (Number(offset[2]) * 60 + Number(offset[3])) * 60_000;
   return new Date(local).toISOString().slice(0, 10);

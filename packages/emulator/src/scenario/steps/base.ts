@@ -30,9 +30,10 @@ export function failure(ctx: ScenarioContext, expected: string, seen: string): S
   return new StepFailure(`expected ${expected}, saw ${seen} (t=${formatVirtual(ctx.nowNs())})`);
 }
 
-/** A window of recent events for failure messages: the last few, quoted. */
-export function lastFew<T>(items: readonly T[], show: (x: T) => string, n = 3): string {
-  if (items.length === 0) return 'nothing';
+/** `no serial lines` / `2 serial lines: "a", "b"` / `9 serial lines (last 3: …)`. */
+export function lastFew<T>(items: readonly T[], show: (x: T) => string, [one, many]: [string, string], n = 3): string {
+  if (items.length === 0) return `no ${many}`;
+  const noun = items.length === 1 ? one : many;
   const tail = items.slice(-n).map(show).join(', ');
-  return items.length > n ? `${items.length} (last ${n}: ${tail})` : `${items.length}: ${tail}`;
+  return items.length > n ? `${items.length} ${noun} (last ${n}: ${tail})` : `${items.length} ${noun}: ${tail}`;
 }

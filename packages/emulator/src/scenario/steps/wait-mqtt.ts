@@ -1,6 +1,6 @@
 // `wait-mqtt: {topic: irrigation/#, payload: "2 120"}` waits for a PUBLISH seen at the broker.
 import type { ScenarioContext } from '../context.ts';
-import { formatVirtual } from '../duration.ts';
+import { formatDuration, formatVirtual } from '../duration.ts';
 import { textMatcher, topicFilterError, topicMatches, type TextMatcher } from '../matchers.ts';
 import type { Params } from '../params.ts';
 import type { Where } from '../source.ts';
@@ -64,8 +64,8 @@ export class WaitMqttStep extends BaseStep {
 
   async run(ctx: ScenarioContext, run: StepRun): Promise<void> {
     const w = await watch(ctx, run, this.opts, () => ctx.mqttSeen(), (r) => r.mqttAtStart, (m) => this.matches(m));
-    const what = `a PUBLISH ${this.what()} at the broker`;
-    if (this.opts.absent && w.hit) throw failure(ctx, `no ${what}`, showSeen(w.hit));
-    if (!this.opts.absent && !w.hit) throw failure(ctx, `${what} ${describeWatch('', this.opts).trim()}`, `PUBLISHes ${lastFew(w.window, showSeen)}`);
+    const what = `PUBLISH ${this.what()} at the broker`;
+    if (this.opts.absent && w.hit) throw failure(ctx, `no ${what} for ${formatDuration(this.opts.timeoutNs)}`, showSeen(w.hit));
+    if (!this.opts.absent && !w.hit) throw failure(ctx, `a ${what} ${describeWatch('', this.opts).trim()}`, lastFew(w.window, showSeen, ['PUBLISH', 'PUBLISHes']));
   }
 }

@@ -1,6 +1,6 @@
 // `wait-serial: /MQTT connected/` waits for a line on the ESP's serial port.
 import type { ScenarioContext } from '../context.ts';
-import { formatVirtual } from '../duration.ts';
+import { formatDuration, formatVirtual } from '../duration.ts';
 import { textMatcher, type TextMatcher } from '../matchers.ts';
 import type { Params } from '../params.ts';
 import type { Where } from '../source.ts';
@@ -46,8 +46,8 @@ export class WaitSerialStep extends BaseStep {
 
   async run(ctx: ScenarioContext, run: StepRun): Promise<void> {
     const w = await watch(ctx, run, this.opts, () => ctx.serialLines(), (r) => r.serialAtStart, (l) => this.match.test(l.text));
-    const what = `a serial line matching ${this.match.shown}`;
-    if (this.opts.absent && w.hit) throw failure(ctx, `no ${what}`, showLine(w.hit));
-    if (!this.opts.absent && !w.hit) throw failure(ctx, `${what} ${describeWatch('', this.opts).trim()}`, `serial lines ${lastFew(w.window, showLine)}`);
+    const what = `serial line matching ${this.match.shown}`;
+    if (this.opts.absent && w.hit) throw failure(ctx, `no ${what} for ${formatDuration(this.opts.timeoutNs)}`, showLine(w.hit));
+    if (!this.opts.absent && !w.hit) throw failure(ctx, `a ${what} ${describeWatch('', this.opts).trim()}`, lastFew(w.window, showLine, ['serial line', 'serial lines']));
   }
 }
