@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { MQTT_CONNECTED } from '../src/pubsub/constants.ts';
+import { PIN_SS } from '../src/core/gpio.ts';
+import { WIFI_JOIN_MS, WL_CONNECTED } from '../src/core/wifi.ts';
+import { SNTP_RECV_TIMEOUT_MS } from '../src/core/sntp.ts';
+import { BR_ERR_X509_EXPIRED } from '../src/bearssl/errors.ts';
+import { FakeWorld } from './helpers/world.ts';
+
+const MS = 1_000_000n;
+
+describe('Esp8266 board running the irrigation sketch', () => {
+  it('joins Wi-Fi, syncs the clock, connects MQTT over TLS and subscribes QoS 0 to its topics', async () => {
+    const w = new FakeWorld();
+    w.esp.powerOn();
+    await w.untilSubscribed();
+    const b = w.broker();
+    expect(b.received[0]).toMatchObject({ cmd: 'connect', clientId: 'sec_mqtt_client_00_03', keepalive: 15, clean: true });
+    expect(b.received.filter((p) => p.cmd === 'subscribe').map((p) => (p as { subscriptions: unknown[] }).subscriptions)).toEqual([
+      [{ topic: 'irrigation/zone/on', qos: 0 }],
+      [{ topic: 'irrigation/zone/off', qos: 0 }],
+      [{ topic: 'irrigation/zone/status', qos: 0 }],
+    ]);
+    const s = w.esp.snapshot();
+    expect(s.mqttState).toBe(MQTT_CONNECTED);
+    expect(s.wifiStatus).toBe(WL_CONNECTED);
+    expect(s.freeHeap).toBeLessThan(20 * 1024);
+    expect(w.lines()).toContain('Booting');
+    expect(w.serialAt(/^WiFi connected, IP address: 10\.0\.0\.23$/)!.tNs).toBe(BigInt(WIFI_JOIN_MS) * MS);
+    expect(w.esp.faults()).toEqual([]);
+  });
+
+  it('holds MQTT back behind the clock gate until SNTP answers, logging a dot a second', async () => {
+    const w = new FakeWorld();
+    w.ntpAnswers = false;
+    w.esp.powerOn();
+    await w.run(40_000);
+    expect(w.net.attempts).toEqual([]);
+    expect(w.esp.snapshot().time).toBeLessThan(8 * 3600 * 2);
+    // lwIP SNTP rotates through the three servers, one per receive timeout.
+    expect(w.ntpRequests.map((r) => r.server)).toEqual(['pool.ntp.org', 'time.nist.gov', 'time.windows.com']);
+    expect(w.ntpRequests[1]!.tNs - w.ntpRequests[0]!.tNs).toBe(BigInt(SNTP_RECV_TIMEOUT_MS) * MS);
+    w.ntpAnswers = true;
+    await w.untilSubscribed();
+    const line = w.serialAt(/^Waiting for NTP time sync/)!.text;
+    expect(line).toMatch(/^Waiting for NTP time sync\.{40,}$/);
+    expect(w.net.attempts[0]).toEqual({ host: 'broker.local', port: 8883 });
+    expect(w.esp.snapshot().time).toBeGreaterThan(1_700_000_000);
+  });
+
+  it('turns zone 2 on for 120 s over SPI: SS low, 0xFB at 2 MHz MSB first mode 0, SS high 4 us later', async () => {
+    const w = new FakeWorld();
+    w.esp.powerOn();
+    await w.untilSubscribed();
+    const spiBefore = w.spi.length;
+    w.broker().publish('irrigation/zone/on', '2 120');
+    await w.run(5_000, () => w.spi.length > spiBefore);
+    const x = w.spi[spiBefore]!;
+    expect(x.mosi).toBe(0xfb);
+    expect(x.t).toMatchObject({ clockHz: 2_000_000, mode: 0, bitOrder: 'MSBFIRST' });
+    const low = w.gpio.filter((g) => g.pin === PIN_SS && g.level === 0).pop()!;
+    const high = w.gpio.filter((g) => g.pin === PIN_SS && g.level === 1).pop()!;
+    expect(low.tNs).toBeLessThanOrEqual(x.t.startNs);
+    expect(high.tNs - x.t.startNs).toBe(4000n);
+    const onAt = x.t.startNs;
+    expect(w.esp.snapshot().zones[2]).toMatchObject({ on: true });
+    await w.run(200_000, () => w.spi.length > spiBefore + 1);
+    const off = w.spi[spiBefore + 1]!;
+    expect(off.mosi).toBe(0xff);
+    const elapsedMs = Number((off.t.startNs - onAt) / MS);
+    expect(elapsedMs).toBeGreaterThanOrEqual(120_000);
+    expect(elapsedMs).toBeLessThanOrEqual(120_001);
+    expect(w.esp.snapshot().zones.every((z) => !z.on)).toBe(true);
+  });
+
+  it('runs a zone timer across the 49.7-day millis() wrap (one millisecond long, as the sketch counts)', async () => {
+    const w = new FakeWorld({ millisAtBoot: 2 ** 32 - 40_000 });
+    w.esp.powerOn();
+    await w.untilSubscribed();
+    expect(w.esp.snapshot().millis).toBeGreaterThan(2 ** 32 - 40_000);
+    const n = w.spi.length;
+    w.broker().publish('irrigation/zone/on', '5 60');
+    await w.run(5_000, () => w.spi.length > n);
+    const on = w.spi[n]!;
+    expect(on.mosi).toBe(0xff ^ (1 << 5));
+    await w.run(120_000, () => w.spi.length > n + 1);
+    expect(w.esp.snapshot().millis).toBeLessThan(60_000); // wrapped
+    const ms = Number((w.spi[n + 1]!.t.startNs - on.t.startNs) / MS);
+    expect(ms).toBeGreaterThanOrEqual(60_001);
+    expect(ms).toBeLessThanOrEqual(60_002);
+  });
+
+  it('restarts 5 s after a failed Wi-Fi join, rerunning setup() from a clean state', async () => {
+    const w = new FakeWorld();
+    w.ap.psk = 'changed';
+    w.esp.powerOn();
+    await w.run(20_000, () => w.esp.snapshot().boots === 2);
+    const fail = w.serialAt(/^WiFi Connect Failed! status=6 Rebooting\.\.\.$/)!;
+    expect(fail.tNs).toBe(BigInt(WIFI_JOIN_MS) * MS);
+    expect(w.ms - Number(fail.tNs / MS)).toBe(5000);
+    expect(w.esp.snapshot().millis).toBe(0);
+    w.ap.psk = 'secret';
+    await w.untilSubscribed();
+    expect(w.lines().filter((l) => l === 'Booting')).toHaveLength(2);
+    expect(w.esp.snapshot().boots).toBe(2);
+  });
+
+  it('logs the BearSSL error and retries every 5 s when the broker certificate has expired', async () => {
+    const w = new FakeWorld({ net: { serverCert: 'broker-expired' } });
+    w.esp.powerOn();
+    await w.run(60_000, () => w.net.attempts.length === 3);
+    expect(w.lines()).toContain(`Attempting MQTT connection...failed, rc=-2 SSL error=${BR_ERR_X509_EXPIRED}; retry in 5 seconds`);
+    expect(w.esp.snapshot().lastSSLError).toBe(BR_ERR_X509_EXPIRED);
+    const starts = w.serial.filter((l) => l.text.startsWith('Attempting MQTT')).map((l) => Number(l.tNs / MS));
+    expect(starts[1]! - starts[0]!).toBe(5000);
+    expect(w.net.brokers.every((b) => b.received.length === 0)).toBe(true);
+  });
+
+  it('reconnects MQTT after the access point drops the station', async () => {
+    const w = new FakeWorld();
+    w.esp.powerOn();
+    await w.untilSubscribed();
+    const brokers = w.net.brokers.length;
+    w.esp.linkLost();
+    await w.run(30_000, () => w.net.brokers.length > brokers && w.net.lastBroker!.count('subscribe') === 3);
+    expect(w.esp.snapshot().mqttState).toBe(MQTT_CONNECTED);
+    expect(w.esp.faults()).toEqual([]);
+  });
+
+  it('keeps the connection alive with PINGREQ every 15 s while idle, sleeping in between', async () => {
+    const w = new FakeWorld();
+    w.esp.powerOn();
+    await w.untilSubscribed();
+    const b = w.broker();
+    await w.run(61_000);
+    expect(b.count('pingreq')).toBe(4);
+    expect(w.esp.snapshot().mqttState).toBe(MQTT_CONNECTED);
+  });
+
+  it('walks the zones at start-up when asked', async () => {
+    const w = new FakeWorld({ zoneWalk: true });
+    w.esp.powerOn();
+    await w.run(10_000);
+    expect(w.spi.slice(0, 10).map((s) => s.mosi)).toEqual([0xff, 0xfe, 0xfd, 0xfb, 0xf7, 0xef, 0xdf, 0xbf, 0x7f, 0xff]);
+  });
+});
