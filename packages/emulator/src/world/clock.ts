@@ -67,7 +67,7 @@ export class VirtualClock {
 
   /** World time of the earliest pending library timer, or null. */
   nextLibraryTimerNs(): bigint | null {
-    const fake = this.fake as (FakeClock & { timerHeap?: { peek(): { callAt: number } | undefined } }) | null;
+    const fake = this.fake as unknown as { timerHeap?: { peek(): { callAt: number } | undefined } } | null;
     const first = fake?.timerHeap?.peek();
     if (!first) return null;
     const ns = BigInt(Math.ceil(first.callAt - this.libStartMs)) * NS_PER_MS;

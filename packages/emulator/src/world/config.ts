@@ -9,8 +9,8 @@ export interface WorldConfig {
   ap: { ssid: string; psk: string };
   node: { caPem: string; certPem: string; keyPem: string; brokerHost: string };
   operator: { caPem: string; certPem: string; keyPem: string };
-  /** mosquitto.conf of the broker, with its path (relative paths inside resolve against it). */
-  brokerConf: string;
+  /** mosquitto.conf of the broker (relative paths inside resolve against it), and a certificate to serve instead of its certfile/keyfile. */
+  broker: { confPath: string; cert?: { path: string; pem: string }; key?: { path: string; pem: string } };
   debug: boolean;
   zoneWalk: boolean;
   startUtcMs: number;

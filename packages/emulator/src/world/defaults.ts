@@ -33,7 +33,7 @@ export function defaultWorldConfig(overrides: { avrHex?: string } = {}): WorldCo
     ap: { ssid: DEFAULT_SSID, psk: DEFAULT_PSK },
     node: { caPem: ca, certPem: pki('node.crt'), keyPem: pki('node.key'), brokerHost: 'broker.local' },
     operator: { caPem: ca, certPem: pki('operator.crt'), keyPem: pki('operator.key') },
-    brokerConf: join(PKI, 'mosquitto.conf'),
+    broker: { confPath: join(PKI, 'mosquitto.conf') },
     debug: true,
     zoneWalk: false,
     startUtcMs: DEFAULT_START_UTC,

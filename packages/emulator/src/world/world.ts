@@ -16,6 +16,7 @@ import { WorldNetwork } from './network.ts';
 import { Wires } from './wires.ts';
 import { Operator } from './operator.ts';
 import { mqttTraceEvent } from './mqtt-trace.ts';
+import { PcapWriter, JsonlRecorder, fileSink, type CaptureSink } from '../capture/index.ts';
 import type { WorldConfig } from './config.ts';
 
 /** Events at one instant before the world calls it a livelock. */
@@ -41,6 +42,7 @@ export class World implements ScenarioContext {
   private readonly serial: { tNs: bigint; text: string }[] = [];
   private readonly seen: { tNs: bigint; topic: string; payload: Buffer; from: string }[] = [];
   private readonly traceSinks: ((e: TraceEvent) => void)[] = [];
+  private readonly captureSinks: CaptureSink[] = [];
   private readonly relayListeners: ((e: RelayChange) => void)[] = [];
   private readonly espPins = new Map<number, 0 | 1>();
   private nodeSubacks = 0;
@@ -120,12 +122,20 @@ export class World implements ScenarioContext {
   }
 
   private async startBroker(): Promise<void> {
-    const conf = loadMosquittoConf(this.config.brokerConf);
+    const { confPath, cert, key } = this.config.broker;
+    const conf = loadMosquittoConf(confPath);
+    if (cert) conf.certfile = cert;
+    if (key) conf.keyfile = key;
     this.mqttBroker = await createBroker({
       config: conf,
       clock: { nowNs: () => this.clock.nowNs(), utcMs: () => this.clock.utcMs() },
       onCapture: (r) => this.onCapture(r),
-      onEvent: (e) => this.nodeEvent(`broker-${e.what}`, e.detail),
+      onEvent: (e) => {
+        if (e.what === 'client-disconnected') {
+          for (const c of this.captureSinks) c.close({ tNs: this.clock.nowNs(), connId: Number(e.detail.connId) });
+        }
+        this.nodeEvent(`broker-${e.what}`, e.detail);
+      },
     });
     if (this.config.transport === 'tcp') this.brokerPort = (await this.mqttBroker.listen({ port: 0 })).port;
   }
@@ -140,7 +150,24 @@ export class World implements ScenarioContext {
       if (p.cmd === 'connect') this.nodeSubacks = 0;
       if (p.cmd === 'suback') this.nodeSubacks++;
     }
+    for (const c of this.captureSinks) c.record(r);
     this.emit(mqttTraceEvent(r));
+  }
+
+  /**
+   * Records the broker-side MQTT session from now on: a classic pcap (Ethernet/IPv4/TCP,
+   * port 1883, virtual timestamps), or an esphil JSON-lines recording when the name ends in .jsonl.
+   */
+  recordPcap(path: string): { close(): Promise<void> } {
+    const sink = fileSink(path);
+    const rec: CaptureSink = path.endsWith('.jsonl') ? new JsonlRecorder(sink) : new PcapWriter(sink, { baseEpochMs: this.config.startUtcMs });
+    this.captureSinks.push(rec);
+    return {
+      close: async () => {
+        this.captureSinks.splice(this.captureSinks.indexOf(rec), 1);
+        rec.end();
+      },
+    };
   }
 
   readonly nodeClientId = 'sec_mqtt_client_00_03';

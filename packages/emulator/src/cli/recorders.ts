@@ -1,0 +1,50 @@
+// The files a run or serve session can record: --trace (JSONL timeline),
+// --vcd (logic-analyzer wires) and --pcap (the broker-side MQTT session).
+import { TraceRecorder } from '../trace/recorder.ts';
+import { JsonlTraceWriter } from '../trace/jsonl.ts';
+import { VcdWriter } from '../trace/vcd.ts';
+import { fileOut } from '../trace/out.ts';
+import type { World } from '../world/world.ts';
+import { UsageError } from './errors.ts';
+
+export interface RecorderFiles {
+  trace?: string;
+  vcd?: string;
+  pcap?: string;
+}
+
+export interface Recorders {
+  readonly trace: TraceRecorder;
+  close(): Promise<void>;
+}
+
+function open<T>(path: string, what: string, make: (p: string) => T): T {
+  try {
+    return make(path);
+  } catch (e) {
+    throw new UsageError(`cannot write ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+export function openRecorders(world: World, files: RecorderFiles): Recorders {
+  const trace = new TraceRecorder();
+  if (files.trace) trace.addSink(new JsonlTraceWriter(open(files.trace, 'trace', fileOut)));
+  if (files.vcd) trace.addSink(new VcdWriter(open(files.vcd, 'VCD', fileOut)));
+  world.onTrace((e) => trace.record(e));
+  const pcap = files.pcap ? open(files.pcap, 'pcap', (p) => world.recordPcap(p)) : null;
+  return {
+    trace,
+    async close() {
+      trace.close();
+      await pcap?.close();
+    },
+  };
+}
+
+/** With several scenarios, each gets its own file: out.vcd -> out.<scenario>.vcd. */
+export function perScenario(path: string | undefined, scenarioFile: string, many: boolean): string | undefined {
+  if (!path || !many) return path;
+  const base = scenarioFile.replace(/^.*\//, '').replace(/\.ya?ml$/i, '');
+  const dot = path.lastIndexOf('.');
+  return dot > path.lastIndexOf('/') ? `${path.slice(0, dot)}.${base}${path.slice(dot)}` : `${path}.${base}`;
+}

@@ -1,0 +1,98 @@
+// esphil run: scenarios in virtual time. Exit 0 when every scenario passes,
+// 1 when one fails, 2 when an input cannot be used (nothing runs then).
+import { writeFileSync } from 'node:fs';
+import { loadScenario, type Scenario } from '../scenario/loader.ts';
+import { ScenarioLoadError } from '../scenario/errors.ts';
+import { runScenario, allReporters, type ScenarioResult, type Reporter } from '../scenario/runner.ts';
+import { HumanReporter } from '../scenario/reporters/human.ts';
+import { JsonReporter } from '../scenario/reporters/json.ts';
+import { ProgressBar } from '../scenario/reporters/progress.ts';
+import { junitXml } from '../scenario/reporters/junit.ts';
+import { World } from '../world/world.ts';
+import { worldConfigFor } from '../world/resolve.ts';
+import { readInput } from '../world/defaults.ts';
+import { parseFlags } from './args.ts';
+import { EXIT_FAILED, EXIT_OK, EXIT_UNUSABLE, UsageError } from './errors.ts';
+import { openRecorders, perScenario } from './recorders.ts';
+import { TimelinePrinter } from './timeline-printer.ts';
+
+const HELP = `usage: esphil run <scenario.yaml...> [--avr-hex F] [--junit F] [--trace F.jsonl] [--vcd F.vcd] [--pcap F.pcap] [--json] [--timeline]
+  --avr-hex F    run this ATmega168 .hex instead of the scenario's firmware
+  --junit F      JUnit XML report for CI systems
+  --trace F      the run's timeline as JSON lines (docs/trace.md)
+  --vcd F        SCK/MOSI/MISO/SS/RESET/PD0..PD7 for GTKWave, PulseView, sigrok-cli
+  --pcap F       the broker-side MQTT session as a pcap (tshark, Wireshark)
+  --json         one JSON object per line instead of text
+  --timeline     also print what the node did (relays, MQTT, serial, network)
+with several scenarios, --trace/--vcd/--pcap get one file each: F.<scenario>.ext
+exit 0: all passed; 1: a scenario failed; 2: unusable input`;
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags('run', argv, {
+    'avr-hex': { type: 'string' },
+    junit: { type: 'string' },
+    trace: { type: 'string' },
+    vcd: { type: 'string' },
+    pcap: { type: 'string' },
+    json: { type: 'boolean' },
+    timeline: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return EXIT_OK;
+  }
+  if (positionals.length === 0) throw new UsageError(`esphil run: name at least one scenario file\n${HELP}`);
+  if (values['avr-hex']) readInput(values['avr-hex'], 'AVR hex file');
+
+  const scenarios: Scenario[] = [];
+  let unusable = false;
+  for (const file of positionals) {
+    try {
+      scenarios.push(await loadScenario(file));
+    } catch (e) {
+      if (!(e instanceof ScenarioLoadError)) throw e;
+      console.error(e.message);
+      unusable = true;
+    }
+  }
+  if (unusable) return EXIT_UNUSABLE;
+
+  const out = process.stdout;
+  const json = values.json ?? false;
+  const progress = new ProgressBar(out, { enabled: !json && out.isTTY === true });
+  const human = new HumanReporter(out, { progress });
+  const reporter: Reporter = json ? new JsonReporter(out) : allReporters(progress, human);
+  const results: ScenarioResult[] = [];
+  const many = scenarios.length > 1;
+  for (const s of scenarios) {
+    let world: World;
+    try {
+      world = await World.create(worldConfigFor(s.node, { avrHex: values['avr-hex'] }));
+    } catch (e) {
+      throw new UsageError(`${s.file}: cannot build the node: ${(e as Error).message}`);
+    }
+    const recorders = openRecorders(world, {
+      trace: perScenario(values.trace, s.file, many),
+      vcd: perScenario(values.vcd, s.file, many),
+      pcap: perScenario(values.pcap, s.file, many),
+    });
+    if (values.timeline) new TimelinePrinter(out, { json, progress }).attach(world);
+    try {
+      world.powerOn();
+      results.push(await runScenario(s, world, reporter));
+    } finally {
+      await world.close();
+      await recorders.close();
+    }
+  }
+  if (!json) human.summary(results);
+  if (values.junit) {
+    try {
+      writeFileSync(values.junit, junitXml(results));
+    } catch (e) {
+      throw new UsageError(`cannot write JUnit report ${values.junit}: ${(e as Error).message}`);
+    }
+  }
+  return results.every((r) => r.status === 'pass') ? EXIT_OK : EXIT_FAILED;
+}

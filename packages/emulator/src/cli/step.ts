@@ -1,0 +1,80 @@
+// esphil step <scenario.yaml|trace.jsonl>: the interactive SPI stepper, over a
+// recorded trace or over a scenario that runs one step further whenever the
+// stepper needs events it does not have yet.
+import { runStepper, traceFileSource, type StepperSource } from '../stepper/index.ts';
+import { TraceFormatError } from '../trace/jsonl.ts';
+import { loadScenario } from '../scenario/loader.ts';
+import { ScenarioLoadError, StepFailure } from '../scenario/errors.ts';
+import { World } from '../world/world.ts';
+import { worldConfigFor } from '../world/resolve.ts';
+import { parseFlags } from './args.ts';
+import { UsageError } from './errors.ts';
+import { openRecorders } from './recorders.ts';
+
+const HELP = `usage: esphil step <scenario.yaml|trace.jsonl> [--avr-hex F]
+  steps through the SPI traffic between the ESP8266 and the ATmega168; type 'help' at the prompt.
+  commands can be piped: printf 'n\\nshow\\nq\\n' | esphil step trace.jsonl`;
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags('step', argv, { 'avr-hex': { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError(`esphil step: name one scenario (.yaml) or trace (.jsonl)\n${HELP}`);
+  const file = positionals[0]!;
+  const io = { input: process.stdin, output: process.stdout, isTTY: process.stdin.isTTY === true && process.stdout.isTTY === true };
+  if (/\.ya?ml$/i.test(file)) return stepScenario(file, values['avr-hex'], io);
+  let src: StepperSource;
+  try {
+    src = traceFileSource(file);
+  } catch (e) {
+    if (e instanceof TraceFormatError || (e as NodeJS.ErrnoException).code) throw new UsageError(`esphil step: ${(e as Error).message}`);
+    throw e;
+  }
+  return runStepper(src, io);
+}
+
+async function stepScenario(file: string, avrHex: string | undefined, io: Parameters<typeof runStepper>[1]): Promise<number> {
+  let scenario;
+  try {
+    scenario = await loadScenario(file);
+  } catch (e) {
+    if (e instanceof ScenarioLoadError) throw new UsageError(e.message);
+    throw e;
+  }
+  const world = await World.create(worldConfigFor(scenario.node, { avrHex }));
+  const recorders = openRecorders(world, {});
+  world.powerOn();
+  let next = 0;
+  const src: StepperSource = {
+    label: file,
+    get events() {
+      return recorders.trace.events;
+    },
+    // One scenario step per call; a failing step ends the scenario, as in `esphil run`.
+    more: async () => {
+      const step = scenario.steps[next];
+      if (!step) return false;
+      const index = ++next;
+      const describe = step.describe();
+      world.step({ index, step: describe, status: 'start', scenario: scenario.name });
+      try {
+        await step.run(world, { serialAtStart: 0, mqttAtStart: 0 });
+        world.step({ index, step: describe, status: 'pass', scenario: scenario.name });
+      } catch (e) {
+        world.step({ index, step: describe, status: 'fail', message: (e as Error).message, scenario: scenario.name });
+        next = scenario.steps.length;
+        if (!(e instanceof StepFailure)) throw e;
+      }
+      recorders.trace.flush();
+      return true;
+    },
+  };
+  try {
+    return await runStepper(src, io);
+  } finally {
+    await world.close();
+    await recorders.close();
+  }
+}

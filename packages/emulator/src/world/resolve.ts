@@ -1,0 +1,31 @@
+// A scenario's `node:` section (or nothing) to a complete WorldConfig: every
+// choice the file leaves open takes the default node's value.
+import type { NodeConfig } from '../scenario/node-config.ts';
+import type { WorldConfig } from './config.ts';
+import { BUNDLED_HEX, BUNDLED_POLL_HEX, defaultWorldConfig, readInput } from './defaults.ts';
+
+export function worldConfigFor(node: NodeConfig, overrides: { avrHex?: string } = {}): WorldConfig {
+  const hex = overrides.avrHex ?? (node.avrHex ? ('file' in node.avrHex ? node.avrHex.file : node.avrHex.bundled === 'poll' ? BUNDLED_POLL_HEX : BUNDLED_HEX) : undefined);
+  const base = defaultWorldConfig({ avrHex: hex });
+  const pem = (path: string | undefined, fallback: string) => (path ? readInput(path, 'certificate file') : fallback);
+  const c = node.certs;
+  const ca = pem(c.ca, base.node.caPem);
+  const wifi = node.wifi ?? base.wifi;
+  return {
+    ...base,
+    wifi,
+    ap: node.ap ?? wifi,
+    node: { ...base.node, caPem: ca, certPem: pem(c.cert, base.node.certPem), keyPem: pem(c.key, base.node.keyPem) },
+    operator: { caPem: ca, certPem: pem(c.operatorCert, base.operator.certPem), keyPem: pem(c.operatorKey, base.operator.keyPem) },
+    broker: {
+      confPath: node.brokerConfig ?? base.broker.confPath,
+      ...(c.brokerCert ? { cert: { path: c.brokerCert, pem: readInput(c.brokerCert, 'certificate file') } } : {}),
+      ...(c.brokerKey ? { key: { path: c.brokerKey, pem: readInput(c.brokerKey, 'key file') } } : {}),
+    },
+    debug: node.debug ?? base.debug,
+    zoneWalk: node.zoneWalk ?? base.zoneWalk,
+    startUtcMs: node.utcMs ?? base.startUtcMs,
+    ntp: { delayNs: node.ntp?.delayNs ?? base.ntp.delayNs, respond: node.ntp?.respond ?? base.ntp.respond },
+    transport: node.transport ?? base.transport,
+  };
+}
