@@ -50,7 +50,7 @@ export class Machine {
     this.serial = new HardwareSerial(this.cpu, hooks.serial);
     this.wifi = new ESP8266WiFiClass(this.cpu, opts.ap, ESP_STATION_MAC);
     this.time = new SystemTime(this.cpu);
-    this.sntp = new SntpClient(this.cpu, opts.ntp, this.time);
+    this.sntp = new SntpClient(this.cpu, opts.ntp, this.time, () => this.wifi.isConnected());
     this.thunk = new StackThunk(this.heap);
     // Sketch globals, constructed before setup() as C++ static objects are.
     this.client = new WiFiClientSecure({
@@ -62,6 +62,8 @@ export class Machine {
       thunk: this.thunk,
     });
     this.pubsub = new PubSubClient(this.cpu, this.client);
+    // PubSubClient 2.8 mallocs its packet buffer in the constructor (setBufferSize).
+    if (!this.heap.malloc(this.pubsub.getBufferSize(), 'PubSubClient buffer')) throw new Error('PubSubClient buffer: out of heap at boot');
     this.sketch = new IrrigationSketch(
       {
         cpu: this.cpu,

@@ -50,7 +50,8 @@ export class SntpClient {
     private readonly cpu: Cpu,
     private readonly ntp: NtpServer,
     private readonly clock: SystemTime,
-    private readonly log?: (msg: string) => void,
+    /** Without an IP the UDP send fails; lwIP just waits for the receive timeout. */
+    private readonly linkUp: () => boolean = () => true,
   ) {}
 
   /** configTime(0, 0, s1, s2, s3): set the servers and start polling at once (startup delay 0). */
@@ -71,12 +72,10 @@ export class SntpClient {
     const server = this.servers[this.current]!;
     // lwIP sntp_send_request(): arm the receive timeout, then send.
     this.timer = this.cpu.setTimer(this.cpu.nsAfterMillis(SNTP_RECV_TIMEOUT_MS), () => this.tryNextServer());
+    if (!this.linkUp()) return;
     this.ntp.request(server, (utcMs) => {
       if (gen !== this.generation || this.cpu.isHalted) return; // late answer to an abandoned request
-      if (!Number.isFinite(utcMs)) {
-        this.log?.(`SNTP: ignored non-finite time from ${server}`);
-        return;
-      }
+      if (!Number.isFinite(utcMs)) throw new TypeError(`NtpServer ${server} replied with a non-finite time: ${utcMs}`);
       this.generation++;
       this.clock.settimeofday(utcMs);
       this.cpu.clearTimer(this.timer);
