@@ -82,7 +82,7 @@ export class Connection {
 
   private refuse(code: string, reason: string): void {
     this.host.event({ what: 'tls-refused', detail: { connId: this.id, remote: this.remote, code, reason } });
-    this.close(reason, true);
+    this.close(reason);
   }
 
   private onSecure(): void {
@@ -176,7 +176,7 @@ export class Connection {
   }
 
   /** Closes the connection from either side; safe to call repeatedly. */
-  close(reason: string, abort = false): void {
+  close(reason: string): void {
     if (this.closed) return;
     this.closed = true;
     if (this.mqttConnected) {
@@ -186,9 +186,10 @@ export class Connection {
       });
     }
     this.mqtt?.destroy();
-    // destroySoon() lets a CONNACK or last packet already written leave first.
-    if (abort) this.tls.destroy();
-    else this.tls.destroySoon();
+    // destroySoon(), not destroy(): a CONNACK already written still leaves, and
+    // the wrapped stream gets end() so an in-memory peer sees EOF (destroy()
+    // would only destroy a plain Duplex, which its pair partner never notices).
+    this.tls.destroySoon();
     this.host.detach(this);
   }
 }

@@ -56,10 +56,13 @@ export class TestClient {
     });
     socket.on('data', (d: Buffer) => parser.parse(d));
     socket.on('error', (e) => (this.tlsError = e));
-    socket.on('close', () => {
+    // A TLS peer that sees EOF is done, whether or not it half-closes its own side.
+    const onClosed = (): void => {
       this.closed = true;
       for (const w of this.closeWaiters.splice(0)) w();
-    });
+    };
+    socket.on('end', onClosed);
+    socket.on('close', onClosed);
   }
 
   send(p: Packet): void {
@@ -128,6 +131,7 @@ export async function dial(broker: Broker, o: DialOptions = {}): Promise<TestCli
     socket.once('secureConnect', () => resolve());
     socket.once('error', () => resolve());
     socket.once('close', () => resolve());
+    socket.once('end', () => resolve());
   });
   return c;
 }

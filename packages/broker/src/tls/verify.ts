@@ -13,6 +13,7 @@ export type VerifyError =
   | 'X509_V_ERR_CERT_HAS_EXPIRED'
   | 'X509_V_ERR_CERT_NOT_YET_VALID'
   | 'X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY'
+  | 'X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN'
   | 'X509_V_ERR_CERT_SIGNATURE_FAILURE'
   | 'X509_V_ERR_INVALID_CA'
   | 'X509_V_ERR_INVALID_PURPOSE'
@@ -33,12 +34,14 @@ const OID_ANY_EKU = '2.5.29.37.0';
 export class TrustStore {
   readonly store: forge.pki.CAStore;
   readonly caPems: Map<string, string>;
+  readonly caX509: X509Certificate[];
   readonly crls: ParsedCrl[];
 
   constructor(caPem: string, caWhere: string, crlPem?: string, crlWhere?: string) {
     const cas = certificatesFromPem(caPem, caWhere);
     this.store = pki.createCaStore(cas);
     this.caPems = new Map(cas.map((c) => [certSubjectHash(c), pki.certificateToPem(c)]));
+    this.caX509 = [...this.caPems.values()].map((p) => new X509Certificate(p));
     this.crls = crlPem === undefined ? [] : parseCrls(crlPem, crlWhere ?? '<crl>');
     for (const [i, crl] of this.crls.entries()) {
       const ca = this.caPems.get(crl.issuerHash);
@@ -72,6 +75,16 @@ export function verifyClientChain(chainDer: Buffer[], trust: TrustStore, atMs: n
   }
   if (at > leaf.validity.notAfter) {
     return { ok: false, code: 'X509_V_ERR_CERT_HAS_EXPIRED', reason: `certificate expired ${leaf.validity.notAfter.toISOString()} (broker date ${at.toISOString()})` };
+  }
+  // OpenSSL finds an issuer by name *and* authority key id (X509_check_issued),
+  // so a same-name rogue CA is "unknown", not "bad signature"; forge matches by name only.
+  const leafX509 = new X509Certificate(chainDer[0]!);
+  if (chain.length === 1 && !trust.caX509.some((ca) => leafX509.checkIssued(ca))) {
+    return { ok: false, code: 'X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY', reason: `no trusted CA issued this certificate (issuer ${leafX509.issuer.replace(/\n/g, ', ')})` };
+  }
+  const top = new X509Certificate(chainDer[chainDer.length - 1]!);
+  if (chain.length > 1 && top.checkIssued(top) && !trust.caX509.some((ca) => ca.raw.equals(top.raw))) {
+    return { ok: false, code: 'X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN', reason: `untrusted self-signed certificate in the chain (${top.subject.replace(/\n/g, ', ')})` };
   }
   try {
     // node-forge throws plain objects whose `error` is one of pki.certificateError's strings.
