@@ -1,5 +1,7 @@
 // Stepper breakpoints: a byte pattern on MOSI or MISO, a zone change on the
-// relay port, an MQTT PUBLISH topic (MQTT 3.1.1 section 4.7 filters), a serial line.
+// relay port, an MQTT PUBLISH topic (MQTT 3.1.1 section 4.7 filters), a serial
+// line (the scenario language's text patterns: plain text or /regex/flags).
+import { textMatcher, topicFilterError, topicMatches } from '../scenario/matchers.ts';
 import type { RelaysEvent, SpiEvent, TraceEvent } from '../trace/events.ts';
 
 export type BreakKind = 'mosi' | 'miso' | 'zone' | 'topic' | 'serial';
@@ -48,45 +50,6 @@ export function matchBytes(bytes: readonly number[], pattern: readonly { value: 
   return -1;
 }
 
-/** Checks an MQTT topic filter: `+` and `#` take a whole level, `#` only last. */
-export function parseTopicFilter(filter: string): string[] {
-  const levels = filter.split('/');
-  if (!filter) throw new Error('topic filter: empty');
-  levels.forEach((l, i) => {
-    if (l.includes('#') && (l !== '#' || i !== levels.length - 1)) throw new Error(`topic filter "${filter}": "#" must be the whole last level`);
-    if (l.includes('+') && l !== '+') throw new Error(`topic filter "${filter}": "+" must be a whole level`);
-  });
-  return levels;
-}
-
-export function topicMatches(levels: readonly string[], topic: string): boolean {
-  const parts = topic.split('/');
-  for (let i = 0; i < levels.length; i++) {
-    const l = levels[i]!;
-    if (l === '#') return !(i === 0 && topic.startsWith('$'));
-    if (i >= parts.length) return false;
-    if (l === '+') {
-      if (i === 0 && topic.startsWith('$')) return false;
-      continue;
-    }
-    if (l !== parts[i]) return false;
-  }
-  return parts.length === levels.length;
-}
-
-/** `/re/flags` as a RegExp, anything else as a plain substring. */
-export function textMatcher(spec: string): (s: string) => boolean {
-  const re = /^\/(.+)\/([a-z]*)$/.exec(spec);
-  if (!re) return (s) => s.includes(spec);
-  let rx: RegExp;
-  try {
-    rx = new RegExp(re[1]!, re[2]);
-  } catch (err) {
-    throw new Error(`serial pattern ${spec}: ${(err as Error).message}`);
-  }
-  return (s) => rx.test(s);
-}
-
 const zonesChanged = (before: readonly number[], after: readonly number[], zone: number | 'any'): boolean =>
   zone === 'any' ? before.join() !== after.join() : before.includes(zone) !== after.includes(zone);
 
@@ -107,12 +70,13 @@ export function makeBreakpoint(id: number, kind: string, spec: string): Breakpoi
       return bp((e, before) => (e.kind === 'relays' && zonesChanged(before, (e as RelaysEvent).on, zone) ? 0 : -1));
     }
     case 'topic': {
-      const levels = parseTopicFilter(spec);
-      return bp((e) => (e.kind === 'mqtt' && e.packet['cmd'] === 'publish' && typeof e.packet['topic'] === 'string' && topicMatches(levels, e.packet['topic']) ? 0 : -1));
+      const bad = topicFilterError(spec, true);
+      if (bad) throw new Error(`break topic: ${bad}`);
+      return bp((e) => (e.kind === 'mqtt' && e.packet['cmd'] === 'publish' && typeof e.packet['topic'] === 'string' && topicMatches(spec, e.packet['topic']) ? 0 : -1));
     }
     case 'serial': {
       const match = textMatcher(spec);
-      return bp((e) => (e.kind === 'serial' && match(e.text) ? 0 : -1));
+      return bp((e) => (e.kind === 'serial' && match.test(e.text) ? 0 : -1));
     }
   }
 }

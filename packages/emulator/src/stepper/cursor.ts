@@ -88,7 +88,8 @@ export class Cursor {
 
   /** Moves to time t: the focus becomes the last event at or before t. */
   async goto(t: bigint): Promise<void> {
-    while ((this.events.at(-1)?.t ?? -1n) < t && (await this.grow()));
+    // Run a reorder window past t, so an SPI window open at t has arrived.
+    while ((this.events.at(-1)?.t ?? -1n) < t + DEFAULT_REORDER_WINDOW_NS && (await this.grow()));
     const i = upperBound(this.events, t) - 1;
     this.pos = { t, ev: i >= 0 ? this.events[i]! : null, byte: null, edge: null };
   }
@@ -112,11 +113,16 @@ export class Cursor {
     return true;
   }
 
+  /** With a byte selected, the one after it; otherwise the first byte at or after the cursor time. */
   async nextByte(): Promise<boolean> {
     const spi = this.spi();
-    if (spi && (this.pos.byte ?? -1) + 1 < spi.bytes.length) {
-      this.focus(spi, (this.pos.byte ?? -1) + 1);
-      return true;
+    if (spi) {
+      const { byte, t } = this.pos;
+      const i = byte !== null ? byte + 1 : spi.bytes.findIndex((b) => b.t >= t);
+      if (i >= 0 && i < spi.bytes.length) {
+        this.focus(spi, i);
+        return true;
+      }
     }
     const i = await this.findNext(hasBytes);
     if (i < 0) return false;
@@ -124,11 +130,17 @@ export class Cursor {
     return true;
   }
 
+  /** With a byte selected, the one before it; otherwise the last byte that started before the cursor time. */
   prevByte(): boolean {
     const spi = this.spi();
-    if (spi && this.pos.byte !== null && this.pos.byte > 0) {
-      this.focus(spi, this.pos.byte - 1);
-      return true;
+    if (spi) {
+      const { byte, t } = this.pos;
+      let i = byte !== null ? byte - 1 : -1;
+      if (byte === null) for (let j = 0; j < spi.bytes.length && spi.bytes[j]!.t < t; j++) i = j;
+      if (i >= 0) {
+        this.focus(spi, i);
+        return true;
+      }
     }
     const i = this.findPrev(hasBytes);
     if (i < 0) return false;

@@ -75,7 +75,8 @@ export class StepSession {
     try {
       await cmd.run(args);
     } catch (err) {
-      this.print(this.paint.error(`${cmd.names[0]}: ${(err as Error).message}`));
+      const msg = (err as Error).message;
+      this.print(this.paint.error(msg.startsWith(cmd.names[0]!) ? msg : `${cmd.names[0]}: ${msg}`));
     }
     return !this.quit;
   }

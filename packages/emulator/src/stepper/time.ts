@@ -1,30 +1,14 @@
 // Virtual times as people type and read them, exact to the ns (bigint).
+import { formatDuration, parseDuration } from '../scenario/duration.ts';
 
-const UNIT_NS: Record<string, bigint> = {
-  ns: 1n,
-  us: 1_000n,
-  µs: 1_000n,
-  ms: 1_000_000n,
-  s: 1_000_000_000n,
-  min: 60_000_000_000n,
-  h: 3_600_000_000_000n,
-  d: 86_400_000_000_000n,
-};
-
-const S = UNIT_NS.s!;
-
-/** "4.5" * unit, exact; fractions below 1 ns are an error rather than silently rounded. */
-function scaled(num: string, unit: bigint, what: string): bigint {
-  const [int = '0', frac = ''] = num.split('.');
-  const scale = 10n ** BigInt(frac.length);
-  const total = BigInt(int || '0') * unit * scale + BigInt(frac || '0') * unit;
-  if (total % scale !== 0n) throw new Error(`${what}: finer than 1 ns`);
-  return total / scale;
-}
+const S = 1_000_000_000n;
+const MIN = 60n * S;
+const H = 60n * MIN;
+const D = 24n * H;
 
 /**
- * Parses `12ms`, `1.5 s`, `2min`, `3h`, `250ns`, `40us`, `1d`, a bare number
- * of ns, or `hh:mm:ss.sss` (also `mm:ss`, and `Nd hh:mm:ss`). A leading `+`
+ * Parses a clock time `hh:mm:ss.sss` (also `hh:mm`, `Nd hh:mm:ss`) or a
+ * duration in scenario syntax (`12ms`, `1.5s`, `1h 30min`) or bare ns. A leading `+`
  * or `-` is relative to `now`.
  */
 export function parseTime(text: string, now = 0n): bigint {
@@ -35,17 +19,20 @@ export function parseTime(text: string, now = 0n): bigint {
     sign = s.startsWith('+') ? 1n : -1n;
     s = s.slice(1).trim();
   }
+  const clock = /^(?:(\d+)d\s*)?(\d+):(\d+)(?::(\d+)(?:\.(\d{1,9}))?)?$/.exec(s);
   let ns: bigint;
-  const clock = /^(?:(\d+)d\s*)?(?:(\d+):)?(\d+):(\d+(?:\.\d{1,9})?)$/.exec(s);
-  const unit = /^(\d+(?:\.\d+)?|\.\d+)\s*(ns|us|µs|ms|s|min|h|d)?$/.exec(s);
   if (clock) {
-    const [, d = '0', h = '0', m, sec] = clock;
-    if (Number(m) > 59 && clock[2] !== undefined) throw new Error(`${what}: minutes must be 0..59`);
-    ns = BigInt(d) * UNIT_NS.d! + BigInt(h) * UNIT_NS.h! + BigInt(m!) * UNIT_NS.min! + scaled(sec!, S, what);
-  } else if (unit) {
-    ns = scaled(unit[1]!, UNIT_NS[unit[2] ?? 'ns']!, what);
+    const [, d = '0', h, m, sec = '0', frac = ''] = clock;
+    if (Number(m) > 59 || Number(sec) > 59) throw new Error(`${what}: minutes and seconds must be 0..59`);
+    ns = BigInt(d) * D + BigInt(h!) * H + BigInt(m!) * MIN + BigInt(sec) * S + BigInt(frac.padEnd(9, '0'));
+  } else if (/^\d+$/.test(s)) {
+    ns = BigInt(s); // bare ns, as in VCD timestamps
   } else {
-    throw new Error(`${what}: expected e.g. 1500ms, 2.5s, 3min, 1h, 16:00:05.250 or +10ms`);
+    try {
+      ns = parseDuration(s);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}; or a clock time like 16:00:05.250`);
+    }
   }
   if (sign === 0n) return ns;
   const t = now + sign * ns;
@@ -57,26 +44,16 @@ const pad = (n: bigint, width: number): string => n.toString().padStart(width, '
 
 /** `16:00:05.300000000`, with `Nd ` in front past the first day. */
 export function formatTime(t: bigint): string {
-  const days = t / UNIT_NS.d!;
-  const inDay = t % UNIT_NS.d!;
-  const h = inDay / UNIT_NS.h!;
-  const m = (inDay / UNIT_NS.min!) % 60n;
+  const days = t / D;
+  const inDay = t % D;
+  const h = inDay / H;
+  const m = (inDay / MIN) % 60n;
   const sec = (inDay / S) % 60n;
   const frac = inDay % S;
   return `${days > 0n ? `${days}d ` : ''}${pad(h, 2)}:${pad(m, 2)}:${pad(sec, 2)}.${pad(frac, 9)}`;
 }
 
-/** A signed span in the largest unit that keeps it readable: `+2.000 ms`, `-250 ns`. */
+/** A span in scenario syntax, signed when asked: `+2ms`, `-8us 250ns`. */
 export function formatSpan(ns: bigint, signed = false): string {
-  const sign = ns < 0n ? '-' : signed ? '+' : '';
-  const a = ns < 0n ? -ns : ns;
-  const fixed = (unit: bigint, name: string): string => {
-    const whole = a / unit;
-    const milli = ((a % unit) * 1000n) / unit;
-    return `${sign}${whole}.${pad(milli, 3)} ${name}`;
-  };
-  if (a < 1_000n) return `${sign}${a} ns`;
-  if (a < 1_000_000n) return fixed(1_000n, 'us');
-  if (a < S) return fixed(1_000_000n, 'ms');
-  return fixed(S, 's');
+  return `${signed && ns >= 0n ? '+' : ''}${formatDuration(ns)}`;
 }
