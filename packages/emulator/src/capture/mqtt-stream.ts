@@ -24,14 +24,18 @@ export interface MqttStreamResult {
 
 /** Decodes one complete MQTT packet; throws mqtt-packet's message on failure. */
 export function decodeOne(raw: Buffer, protocolVersion: number): Packet {
+  const len = packetLength(raw, 0);
+  if (len === 'more') throw new Error(`fixed header incomplete in ${raw.length} bytes`);
+  if (typeof len === 'string') throw new Error(len);
+  if (len !== raw.length) throw new Error(`fixed header says ${len} bytes, got ${raw.length}`);
   const p = mqttParser({ protocolVersion });
   const got: Packet[] = [];
   let err: Error | undefined;
   p.on('packet', (x: Packet) => got.push(x));
   p.on('error', (e: Error) => (err ??= e));
-  const left = p.parse(raw);
+  p.parse(raw);
   if (err) throw err;
-  if (got.length !== 1 || left !== 0) throw new Error(`expected one complete MQTT packet, got ${got.length} and ${left} bytes left over`);
+  if (got.length !== 1) throw new Error(`mqtt-packet decoded ${got.length} packets from one frame`);
   return got[0]!;
 }
 

@@ -5,7 +5,7 @@ import { CaptureError, warning, type CaptureWarning } from './errors.ts';
 import type { CaptureFrame, FramesResult } from './frames.ts';
 import { decodeIp, type TcpSegment } from './ip.ts';
 import { readJsonlRecording } from './jsonl.ts';
-import { decodeLink } from './link.ts';
+import { decodeLink, SUPPORTED_LINK_TYPES } from './link.ts';
 import { decodeMqttStream, startsWithConnect, streamBytes, type MqttStreamResult } from './mqtt-stream.ts';
 import { isPcap, readPcapFrames } from './pcap.ts';
 import { isPcapng, readPcapngFrames } from './pcapng.ts';
@@ -47,7 +47,16 @@ function readFrames(format: 'pcap' | 'pcapng', res: FramesResult, file: string):
     warnings.push(warning({ file, where: t.where, offset: t.offset }, `${t.detail}; the cut record is ignored and the rest used`));
   }
   const segments: TcpSegment[] = [];
+  const unsupported = new Set<number>();
   for (const f of res.frames) {
+    if (!SUPPORTED_LINK_TYPES.includes(f.linkType)) {
+      const why = `link type ${f.linkType} not supported (supported: ${SUPPORTED_LINK_TYPES.join(', ')})`;
+      // A pcap has one link type for the whole file; a pcapng may mix interfaces, so only that one is left out.
+      if (format === 'pcap') throw new CaptureError({ file, where: 'file header', offset: 20 }, why);
+      if (!unsupported.has(f.linkType)) warnings.push(warning({ file, where: `frame ${f.frame}`, offset: f.offset }, `${why}; packets of that interface are ignored`));
+      unsupported.add(f.linkType);
+      continue;
+    }
     const seg = segmentOf(f, file, warnings);
     if (seg) segments.push(seg);
   }
@@ -147,13 +156,13 @@ function mqttConnection(tc: TcpConnection, id: number, file: string, warnings: C
     if (res.error) {
       const e = res.error;
       warnings.push(warning({ file, where: `frame ${e.frame}` }, `${label}: MQTT packet ${e.index + 1} at stream byte ${e.at}: ${e.detail}; the rest of this direction is skipped`));
-    } else if (stream.gap && stream.gap.at <= stream.length) {
+    } else if (stream.gap) {
       const g = stream.gap;
       warnings.push(warning({ file, where: `frame ${g.frame}` }, `${label}: ${g.missing} bytes missing from the capture at stream byte ${g.at}; the rest of this direction is skipped`));
     } else if (res.partial) {
       const p = res.partial;
       const need = p.need ? ` of ${p.need}` : '';
-      warnings.push(warning({ file, where: `frame ${tc.firstFrame}` }, `${label}: stream ends inside MQTT packet ${p.index + 1} at stream byte ${p.at} (${p.have}${need} bytes captured)`));
+      warnings.push(warning({ file, where: `frame ${stream.chunks.at(-1)!.frame}` }, `${label}: stream ends inside MQTT packet ${p.index + 1} at stream byte ${p.at} (${p.have}${need} bytes captured)`));
     }
   }
   return { conn, packets };
