@@ -38,6 +38,8 @@ export class FakeWorld {
   readonly serial: SerialLine[] = [];
   readonly ntpRequests: { server: string; tNs: bigint }[] = [];
   ntpAnswers = true;
+  /** How many times the world woke the ESP (poll calls). */
+  polls = 0;
   ntpDelayMs = 25;
   readonly esp: Esp8266;
   private queue: { at: bigint; seq: number; fn: () => void }[] = [];
@@ -113,6 +115,7 @@ export class FakeWorld {
       if (w > this.nowNs) this.nowNs = w;
       while (this.queue.length && this.queue[0]!.at <= this.nowNs) this.queue.shift()!.fn();
       this.esp.poll();
+      this.polls++;
     }
   }
 
