@@ -6,7 +6,7 @@ export { ScenarioIssue, ScenarioLoadError, StepFailure } from './errors.ts';
 export { loadScenario, parseScenario, type Scenario } from './loader.ts';
 export { readNodeConfig, describeNode, type NodeConfig, type NodeCerts, type AvrHexChoice } from './node-config.ts';
 export { runScenario, scenarioBudgetNs, allReporters, type Reporter, type ScenarioResult, type StepResult, type StepStatus } from './runner.ts';
-export type { Step, StepClass, StepRun } from './step.ts';
+export type { Step, StepClass } from './step.ts';
 export { STEP_CLASSES } from './steps/index.ts';
 export { parseUtc } from './utc.ts';
 export { HumanReporter, stamp } from './reporters/human.ts';

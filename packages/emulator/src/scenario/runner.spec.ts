@@ -87,14 +87,6 @@ describe('runScenario', () => {
     expect(r.failure!.message).toMatch(/^world error: Error: TLS stream closed/);
   });
 
-  it('since: scenario counts serial lines from the scenario start, not from before it', async () => {
-    const w = new FakeWorld();
-    w.serial.push({ tNs: 0n, text: 'boot banner' });
-    const s = parseScenario('name: s\nsteps:\n  - delay: 1s\n  - wait-serial: {match: boot banner, since: scenario, timeout: 1s}\n', 's.yaml');
-    const r = await runScenario(s, w);
-    expect(r.status).toBe('fail');
-  });
-
   it('estimates the virtual budget from delays and timeouts', () => {
     expect(scenarioBudgetNs(parseScenario(ZONE_ON_OFF, 'zone.yaml'))).toBe(123n * S);
   });

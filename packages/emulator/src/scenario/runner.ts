@@ -3,7 +3,7 @@
 import type { ScenarioContext } from './context.ts';
 import { StepFailure } from './errors.ts';
 import type { Scenario } from './loader.ts';
-import type { Step, StepRun } from './step.ts';
+import type { Step } from './step.ts';
 import { wallMs } from './wall-clock.ts';
 
 /** pass; fail = the step saw something else; error = the world threw; skipped = after a failure. */
@@ -53,7 +53,6 @@ export function scenarioBudgetNs(scenario: Scenario): bigint {
 export async function runScenario(scenario: Scenario, ctx: ScenarioContext, reporter: Reporter = {}): Promise<ScenarioResult> {
   const wall0 = wallMs();
   const startNs = ctx.nowNs();
-  const run: StepRun = { serialAtStart: ctx.serialLines().length, mqttAtStart: ctx.mqttSeen().length };
   reporter.scenarioStart?.(scenario, startNs);
   const steps: StepResult[] = [];
   let failure: ScenarioResult['failure'];
@@ -74,7 +73,7 @@ export async function runScenario(scenario: Scenario, ctx: ScenarioContext, repo
     ctx.step({ index, step: base.step, status: 'start' });
     let r: StepResult;
     try {
-      await step.run(ctx, run);
+      await step.run(ctx);
       r = { ...base, status: 'pass', startNs: t0, endNs: ctx.nowNs(), wallMs: wallMs() - w0 };
     } catch (e) {
       const failed = e instanceof StepFailure;

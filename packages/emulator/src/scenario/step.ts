@@ -16,14 +16,7 @@ export interface Step {
   /** Most virtual time the step can take (delays, timeouts), for progress estimates. */
   budgetNs(): bigint;
   /** Resolves when the step passed; throws StepFailure when it saw something else. */
-  run(ctx: ScenarioContext, run: StepRun): Promise<void>;
-}
-
-/** What the runner tells a step about the run it belongs to. */
-export interface StepRun {
-  /** Lengths of ctx.serialLines() and ctx.mqttSeen() when the scenario started. */
-  serialAtStart: number;
-  mqttAtStart: number;
+  run(ctx: ScenarioContext): Promise<void>;
 }
 
 export interface StepClass {

@@ -4,7 +4,7 @@ import type { ScenarioContext } from '../context.ts';
 import { formatVirtual } from '../duration.ts';
 import { StepFailure } from '../errors.ts';
 import type { Where } from '../source.ts';
-import type { Step, StepRun } from '../step.ts';
+import type { Step } from '../step.ts';
 
 export abstract class BaseStep implements Step {
   label?: string;
@@ -22,7 +22,7 @@ export abstract class BaseStep implements Step {
   }
 
   abstract describe(): string;
-  abstract run(ctx: ScenarioContext, run: StepRun): Promise<void>;
+  abstract run(ctx: ScenarioContext): Promise<void>;
 }
 
 /** `expected …, saw … (t=h:mm:ss.mmm)` */

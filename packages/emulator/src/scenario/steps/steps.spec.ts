@@ -5,7 +5,6 @@ import type { Step } from '../step.ts';
 import { FakeWorld } from '../testing/fake-world.ts';
 
 const S = 1_000_000_000n;
-const RUN = { serialAtStart: 0, mqttAtStart: 0 };
 
 /** One step from its YAML (the text after "- "). */
 function step(yaml: string): Step {
@@ -24,7 +23,7 @@ function invalid(yaml: string): string {
 }
 
 async function fails(s: Step, w: FakeWorld): Promise<string> {
-  const e = await s.run(w, RUN).then(
+  const e = await s.run(w).then(
     () => null,
     (err: unknown) => err,
   );
@@ -38,7 +37,7 @@ describe('delay', () => {
     const s = step('delay: 2min');
     expect(s.describe()).toBe('delay 2min');
     expect(s.budgetNs()).toBe(120n * S);
-    await s.run(w, RUN);
+    await s.run(w);
     expect(w.t).toBe(120n * S);
   });
   it('accepts the long form and rejects bad durations', () => {
@@ -54,13 +53,13 @@ describe('wait-serial', () => {
     w.serial.push({ tNs: 0n, text: 'MQTT connected (before the step)' });
     const s = step('wait-serial: {match: /^MQTT connected/, timeout: 10s}');
     expect(s.describe()).toBe('wait-serial /^MQTT connected/ within 10s');
-    await s.run(w, RUN);
+    await s.run(w);
     expect(w.t).toBe(5n * S);
   });
-  it('with since: scenario, a line from before the step counts', async () => {
+  it('with since: boot, a line from before the step counts', async () => {
     const w = new FakeWorld();
     w.serial.push({ tNs: 0n, text: 'booted' });
-    await step('wait-serial: {match: booted, since: scenario}').run(w, RUN);
+    await step('wait-serial: {match: booted, since: boot}').run(w);
     expect(w.t).toBe(0n);
     expect(await fails(step('wait-serial: {match: booted, timeout: 1s}'), w)).toBe('expected a serial line matching "booted" within 1s, saw no serial lines (t=0:00:01.000)');
   });
@@ -72,7 +71,7 @@ describe('wait-serial', () => {
   });
   it('absent: passes when nothing matches for the whole timeout, fails at the first match', async () => {
     const quiet = new FakeWorld().serialAt(2n * S, '.');
-    await step('wait-serial: {match: /connected/, timeout: 10s, absent: true}').run(quiet, RUN);
+    await step('wait-serial: {match: /connected/, timeout: 10s, absent: true}').run(quiet);
     expect(quiet.t).toBe(10n * S);
     const noisy = new FakeWorld().serialAt(2n * S, 'MQTT connected');
     const s = step('wait-serial: {match: /connected/, timeout: 10s, absent: true}');
@@ -81,7 +80,7 @@ describe('wait-serial', () => {
   });
   it('validates', () => {
     expect(step('wait-serial: "/not a regex"').describe()).toBe('wait-serial "/not a regex" within 30s');
-    expect(invalid('wait-serial: {match: x, since: boot}')).toBe('step 1 (wait-serial): since: expected one of step, scenario, got "boot"');
+    expect(invalid('wait-serial: {match: x, since: start}')).toBe('step 1 (wait-serial): since: expected one of step, boot, got "start"');
     expect(invalid('wait-serial: {match: x, absent: yes}')).toBe('step 1 (wait-serial): absent: expected true or false, got "yes"');
     expect(invalid('wait-serial: {match: 42}')).toBe('step 1 (wait-serial): match: expected a string, got number 42 (quote it)');
   });
@@ -92,7 +91,7 @@ describe('publish', () => {
     const w = new FakeWorld();
     const s = step('publish: {topic: irrigation/zone/on, payload: "2 120", qos: 1, retain: true}');
     expect(s.describe()).toBe('publish irrigation/zone/on "2 120" qos 1 retain');
-    await s.run(w, RUN);
+    await s.run(w);
     expect(w.seen.map((m) => [m.topic, m.payload.toString(), m.from])).toEqual([['irrigation/zone/on', '2 120', 'operator-retain']]);
   });
   it('validates', () => {
@@ -112,7 +111,7 @@ describe('wait-mqtt', () => {
       .at(3n * S, () => w.seen.push({ tNs: 3n * S, topic: 'irrigation/zone/on', payload: Buffer.from('2 120'), from: 'op' }));
     const s = step('wait-mqtt: {topic: irrigation/+/on, payload: /^2 /, from: op, timeout: 5s}');
     expect(s.describe()).toBe('wait-mqtt irrigation/+/on /^2 / from op within 5s');
-    await s.run(w, RUN);
+    await s.run(w);
     expect(w.t).toBe(3n * S);
   });
   it('fails with what the broker saw', async () => {
@@ -132,17 +131,17 @@ describe('expect-relays and wait-relays', () => {
   it('expect-relays compares the energised set', async () => {
     const w = new FakeWorld();
     w.relays = [2];
-    await step('expect-relays: [2]').run(w, RUN);
-    await step('expect-relays: 2').run(w, RUN);
+    await step('expect-relays: [2]').run(w);
+    await step('expect-relays: 2').run(w);
     expect(await fails(step('expect-relays: none'), w)).toBe('expected relays none energised, saw [2] (t=0:00:00.000)');
     w.relays = [];
-    await step('expect-relays: []').run(w, RUN);
+    await step('expect-relays: []').run(w);
   });
   it('wait-relays waits for a state, passing at once when it already holds', async () => {
     const w = new FakeWorld().relaysAt(3n * S, [2]).relaysAt(123n * S, []);
-    await step('wait-relays: none').run(w, RUN);
+    await step('wait-relays: none').run(w);
     expect(w.t).toBe(0n);
-    await step('wait-relays: {zones: [2], timeout: 5s}').run(w, RUN);
+    await step('wait-relays: {zones: [2], timeout: 5s}').run(w);
     expect(w.t).toBe(3n * S);
     expect(await fails(step('wait-relays: {zones: none, timeout: 100s}'), w)).toBe('expected relays none energised within 1min 40s, saw [2] (t=0:01:43.000)');
   });
@@ -158,8 +157,8 @@ describe('expect-pin', () => {
   it('checks a pin level', async () => {
     const w = new FakeWorld();
     w.pins.set('avr:PD2', 0);
-    await step('expect-pin: {pin: avr:PD2, level: low}').run(w, RUN);
-    await step('expect-pin: {pin: avr:PD2, level: 0}').run(w, RUN);
+    await step('expect-pin: {pin: avr:PD2, level: low}').run(w);
+    await step('expect-pin: {pin: avr:PD2, level: 0}').run(w);
     expect(await fails(step('expect-pin: {pin: avr:PD2, level: high}'), w)).toBe('expected avr:PD2 high, saw low (t=0:00:00.000)');
     expect(await fails(step('expect-pin: {pin: esp:GPIO16, level: 1}'), w)).toBe('expected esp:GPIO16 high, saw no such pin in this world (t=0:00:00.000)');
   });
@@ -175,9 +174,9 @@ describe('expect-spi', () => {
     const w = new FakeWorld();
     expect(await fails(step('expect-spi: {mosi: [0xFB]}'), w)).toBe('expected last SPI transaction mosi fb, saw no SPI transaction yet (t=0:00:00.000)');
     w.spi = { mosi: [0xfb], miso: [0xff], tNs: 7n * S };
-    await step('expect-spi: {mosi: [0xFB], miso: "ff"}').run(w, RUN);
-    await step('expect-spi: {mosi: "0xfb"}').run(w, RUN);
-    await step('expect-spi: {mosi: 251}').run(w, RUN);
+    await step('expect-spi: {mosi: [0xFB], miso: "ff"}').run(w);
+    await step('expect-spi: {mosi: "0xfb"}').run(w);
+    await step('expect-spi: {mosi: 251}').run(w);
     expect(await fails(step('expect-spi: {mosi: "fb 00"}'), w)).toBe('expected last SPI transaction mosi fb 00, saw mosi fb miso ff at 0:00:07.000 (t=0:00:00.000)');
   });
   it('validates', () => {
@@ -189,17 +188,17 @@ describe('expect-spi', () => {
 describe('clock, wifi, broker, avr-reset', () => {
   it('act on the world', async () => {
     const w = new FakeWorld();
-    await step('set-clock: 2030-01-01T00:00:00+02:00').run(w, RUN);
+    await step('set-clock: 2030-01-01T00:00:00+02:00').run(w);
     expect(w.utcMs).toBe(Date.parse('2029-12-31T22:00:00Z'));
-    await step('advance-clock: 1d').run(w, RUN);
+    await step('advance-clock: 1d').run(w);
     expect(w.utcMs).toBe(Date.parse('2030-01-01T22:00:00Z'));
     expect(w.t).toBe(0n);
-    await step('wifi: down').run(w, RUN);
+    await step('wifi: down').run(w);
     expect(w.wifiUp).toBe(false);
-    await step('broker: {action: restart}').run(w, RUN);
+    await step('broker: {action: restart}').run(w);
     expect(w.brokerActions).toEqual(['restart']);
-    await step('avr-reset').run(w, RUN);
-    await step('avr-reset:').run(w, RUN);
+    await step('avr-reset').run(w);
+    await step('avr-reset:').run(w);
     expect(w.avrResets).toBe(2);
   });
   it('describe', () => {

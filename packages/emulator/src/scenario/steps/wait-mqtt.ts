@@ -4,7 +4,6 @@ import { formatDuration, formatVirtual } from '../duration.ts';
 import { textMatcher, topicFilterError, topicMatches, type TextMatcher } from '../matchers.ts';
 import type { Params } from '../params.ts';
 import type { Where } from '../source.ts';
-import type { StepRun } from '../step.ts';
 import { BaseStep, failure, lastFew } from './base.ts';
 import { describeWatch, readWatch, watch, type WatchOptions } from './watch.ts';
 
@@ -62,8 +61,8 @@ export class WaitMqttStep extends BaseStep {
     return this.payload === undefined || this.payload.test(m.payload.toString('utf8'));
   }
 
-  async run(ctx: ScenarioContext, run: StepRun): Promise<void> {
-    const w = await watch(ctx, run, this.opts, () => ctx.mqttSeen(), (r) => r.mqttAtStart, (m) => this.matches(m));
+  async run(ctx: ScenarioContext): Promise<void> {
+    const w = await watch(ctx, this.opts, () => ctx.mqttSeen(), (m) => this.matches(m));
     const what = `PUBLISH ${this.what()} at the broker`;
     if (this.opts.absent && w.hit) throw failure(ctx, `no ${what} for ${formatDuration(this.opts.timeoutNs)}`, showSeen(w.hit));
     if (!this.opts.absent && !w.hit) throw failure(ctx, `a ${what} ${describeWatch('', this.opts).trim()}`, lastFew(w.window, showSeen, ['PUBLISH', 'PUBLISHes']));

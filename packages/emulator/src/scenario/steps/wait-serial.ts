@@ -4,7 +4,6 @@ import { formatDuration, formatVirtual } from '../duration.ts';
 import { textMatcher, type TextMatcher } from '../matchers.ts';
 import type { Params } from '../params.ts';
 import type { Where } from '../source.ts';
-import type { StepRun } from '../step.ts';
 import { BaseStep, failure, lastFew } from './base.ts';
 import { describeWatch, readWatch, watch, type WatchOptions } from './watch.ts';
 
@@ -44,8 +43,8 @@ export class WaitSerialStep extends BaseStep {
     return this.opts.timeoutNs;
   }
 
-  async run(ctx: ScenarioContext, run: StepRun): Promise<void> {
-    const w = await watch(ctx, run, this.opts, () => ctx.serialLines(), (r) => r.serialAtStart, (l) => this.match.test(l.text));
+  async run(ctx: ScenarioContext): Promise<void> {
+    const w = await watch(ctx, this.opts, () => ctx.serialLines(), (l) => this.match.test(l.text));
     const what = `serial line matching ${this.match.shown}`;
     if (this.opts.absent && w.hit) throw failure(ctx, `no ${what} for ${formatDuration(this.opts.timeoutNs)}`, showLine(w.hit));
     if (!this.opts.absent && !w.hit) throw failure(ctx, `a ${what} ${describeWatch('', this.opts).trim()}`, lastFew(w.window, showLine, ['serial line', 'serial lines']));

@@ -3,14 +3,13 @@
 import type { ScenarioContext } from '../context.ts';
 import { formatDuration } from '../duration.ts';
 import type { Params } from '../params.ts';
-import type { StepRun } from '../step.ts';
 
 export const DEFAULT_TIMEOUT_NS = 30_000_000_000n;
 
 export interface WatchOptions {
   timeoutNs: bigint;
-  /** 'step': only events after the step starts; 'scenario': every event since the scenario started. */
-  since: 'step' | 'scenario';
+  /** 'step': only events after the step starts; 'boot': every event the world recorded since it was built. */
+  since: 'step' | 'boot';
   /** Pass when nothing matches for the whole timeout; fail at the first match. */
   absent: boolean;
 }
@@ -18,14 +17,14 @@ export interface WatchOptions {
 export function readWatch(p: Params): WatchOptions {
   return {
     timeoutNs: p.duration('timeout', DEFAULT_TIMEOUT_NS),
-    since: p.oneOf('since', ['step', 'scenario'] as const, 'step'),
+    since: p.oneOf('since', ['step', 'boot'] as const, 'step'),
     absent: p.bool('absent', false),
   };
 }
 
 /** ` within 30s`, ` since scenario start`, `no … for 30s` helpers for describe(). */
 export function describeWatch(what: string, o: WatchOptions): string {
-  const since = o.since === 'scenario' ? ' since scenario start' : '';
+  const since = o.since === 'boot' ? ' since boot' : '';
   return o.absent ? `no ${what} for ${formatDuration(o.timeoutNs)}${since}` : `${what} within ${formatDuration(o.timeoutNs)}${since}`;
 }
 
@@ -38,13 +37,11 @@ export interface Watched<T> {
 /** Runs the world until an event in the window passes `test` or the timeout ends. */
 export async function watch<T>(
   ctx: ScenarioContext,
-  run: StepRun,
   o: WatchOptions,
   list: () => readonly T[],
-  atStart: (r: StepRun) => number,
   test: (x: T) => boolean,
 ): Promise<Watched<T>> {
-  const from = o.since === 'step' ? list().length : atStart(run);
+  const from = o.since === 'step' ? list().length : 0;
   let cursor = from;
   let hit: T | undefined;
   const pred = (): boolean => {
