@@ -177,7 +177,7 @@ describe('esphil step over a trace file, from a pipe', () => {
     expect(show).toContain('AVR (ATmega168) at SS rising, 16:00:05.300008000:');
     expect(show).toContain('  PC 0x007a (word)  SP 0x04fb  SREG 0x82 [I|Z]  cycles 460842400000');
     expect(show).toContain('  SPCR 0x40 [SPE]  SPSR 0x80 [SPIF]  SPDR 0xfb');
-    expect(show).toContain('  PORTD 0xff 0b11111111  DDRD 0xff 0b11111111');
+    expect(show).toContain('  PORTD 0xfb 0b11111011  DDRD 0xff 0b11111111');
     expect(show).toContain('  millis() 60000300  free heap 18432 bytes  MQTT state 0 MQTT_CONNECTED');
     expect(show).toContain('  zones: 2 on, 120.000 s left');
     expect(show).toContain('Relays at the cursor: zones on: none');

@@ -74,6 +74,14 @@ describe('trace JSONL', () => {
     expect(() => parseTrace(JSON.stringify(back), 'x.jsonl')).toThrow(/^x\.jsonl:1: spi\.end: SS rises \(999\) before it falls \(1000\)/);
   });
 
+  it('accepts every example in docs/trace.md, and the docs show every kind', () => {
+    const doc = readFileSync(new URL('../../docs/trace.md', import.meta.url), 'utf8');
+    const examples = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!).join('');
+    const events = parseTrace(examples, 'docs/trace.md');
+    expect(new Set(events.map((e) => e.kind))).toEqual(new Set(TRACE_KINDS));
+    for (const e of events) expect(examples).toContain(encodeTraceEvent(e));
+  });
+
   it('reports an unreadable file by path', () => {
     expect(() => readTraceFile('/nonexistent/t.jsonl')).toThrow(/\/nonexistent\/t\.jsonl: cannot read trace \(ENOENT\)/);
   });

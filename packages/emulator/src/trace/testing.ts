@@ -60,7 +60,7 @@ export function sampleTrace(): TraceEvent[] {
   const on5 = on2 + 60n * S;
   const spi = (t: bigint, mosi: number, millis: number, zones: { zone: number; on: boolean; remainingMs: number }[]): SpiEvent => ({
     ...spiWindow({ t, mosi: [mosi] }),
-    avr: { cycles: Number(t / 125n), pc: 0x7a, sp: 0x4fb, sreg: 0x82, spcr: 0x40, spsr: 0x80, spdr: mosi, portd: 0xff, ddrd: 0xff },
+    avr: { cycles: Number(t / 125n), pc: 0x7a, sp: 0x4fb, sreg: 0x82, spcr: 0x40, spsr: 0x80, spdr: mosi, portd: mosi, ddrd: 0xff },
     esp: { millis, freeHeap: 18_432, mqttState: 0, zones },
   });
   const allOff = [0, 1, 2, 3, 4, 5, 6, 7].map((zone) => ({ zone, on: false, remainingMs: 0 }));
@@ -70,7 +70,7 @@ export function sampleTrace(): TraceEvent[] {
     t,
     dir: 'from-broker',
     client: 'sec_mqtt_client_00_03',
-    identity: 'broker.local',
+    identity: 'sec_mqtt_client_00_03',
     packet: { cmd: 'publish', topic: 'irrigation/zone/on', payload, qos: 0, retain: false, dup: false },
     raw: Buffer.concat([Buffer.from([0x30, 20 + payload.length, 0x00, 0x12]), Buffer.from(`irrigation/zone/on${payload}`)]).toString('hex'),
   });
