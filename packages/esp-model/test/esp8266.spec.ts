@@ -70,6 +70,8 @@ describe('Esp8266 board running the irrigation sketch', () => {
     expect(elapsedMs).toBeGreaterThanOrEqual(120_000);
     expect(elapsedMs).toBeLessThanOrEqual(120_001);
     expect(w.esp.snapshot().zones.every((z) => !z.on)).toBe(true);
+    expect(w.serialAt(/^Zone 2 off \(timer\)$/)!.tNs).toBe(off.t.startNs);
+    expect(w.lines()).toContain('Message arrived [irrigation/zone/on] 2 120');
   });
 
   it('runs a zone timer across the 49.7-day millis() wrap (one millisecond long, as the sketch counts)', async () => {

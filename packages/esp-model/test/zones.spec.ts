@@ -43,8 +43,8 @@ describe('Zones', () => {
     expect(z.turnOn(2, 120_000, 100)).toBe(true);
     expect(z.bitmap()).toBe(0b100);
     expect(z.nextDeadlineMs(100)).toBe(120_000);
-    expect(z.update(120_099)).toBe(false);
-    expect(z.update(120_100)).toBe(true);
+    expect(z.update(120_099)).toEqual([]);
+    expect(z.update(120_100)).toEqual([2]);
     expect(z.bitmap()).toBe(0);
   });
 
@@ -52,10 +52,10 @@ describe('Zones', () => {
     const z = new Zones();
     const start = WRAP - 60_000;
     z.turnOn(3, 120_000, start);
-    expect(z.update(WRAP - 1)).toBe(false);
-    expect(z.update(60_000)).toBe(false); // true 120 s, counted one short
+    expect(z.update(WRAP - 1)).toEqual([]);
+    expect(z.update(60_000)).toEqual([]); // true 120 s, counted one short
     expect(z.zones[3]!.on).toBe(true);
-    expect(z.update(60_001)).toBe(true);
+    expect(z.update(60_001)).toEqual([3]);
     expect(z.bitmap()).toBe(0);
   });
 
@@ -63,7 +63,7 @@ describe('Zones', () => {
     const z = new Zones();
     z.turnOn(0, 1000, 0);
     expect(z.turnOn(0, 1000, 900)).toBe(false);
-    expect(z.update(1000)).toBe(false);
-    expect(z.update(1900)).toBe(true);
+    expect(z.update(1000)).toEqual([]);
+    expect(z.update(1900)).toEqual([0]);
   });
 });

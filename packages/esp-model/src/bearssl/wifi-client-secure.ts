@@ -8,10 +8,10 @@ import type { Cpu } from '../core/cpu.ts';
 import type { Heap, HeapBlock } from '../core/heap.ts';
 import type { SystemTime } from '../core/sntp.ts';
 import type { ESP8266WiFiClass } from '../core/wifi.ts';
-import { BR_ERR_IO, BR_ERR_OK, ERR_OOM, brErrorName } from './errors.ts';
+import { BR_ERR_IO, BR_ERR_OK, BR_ERR_X509_INVALID_VALUE, ERR_OOM, brErrorName } from './errors.ts';
 import type { StackThunk } from './stack-thunk.ts';
 import { brCodeForTlsError } from './tls-errors.ts';
-import { pemCertificates, validateServerChain } from './x509.ts';
+import { pemCertificates, validateServerChain, type ChainVerdict } from './x509.ts';
 
 // setBufferSizes(16384, 512) plus MAX_IN_OVERHEAD 325 / MAX_OUT_OVERHEAD 85 (WiFiClientSecure::_clear).
 export const BR_IOBUF_IN_SIZE = 16384 + 325;
@@ -144,14 +144,7 @@ export class WiFiClientSecure {
     const { cpu, time } = this.env;
     sock.on('secureConnect', () => {
       if (this.sock !== sock) return;
-      const peer = sock.getPeerCertificate(true);
-      const chain: Buffer[] = [];
-      const seen = new Set<string>();
-      for (let c = peer; c && c.raw && !seen.has(c.fingerprint256); c = c.issuerCertificate) {
-        seen.add(c.fingerprint256);
-        chain.push(c.raw);
-      }
-      const verdict = validateServerChain(chain, this.anchors, host, time.time());
+      const verdict = this.judgePeer(sock, host, time.time());
       if (!verdict.ok) {
         this.lastError = verdict.code;
         this.detail = verdict.detail;
@@ -186,6 +179,22 @@ export class WiFiClientSecure {
     sock.on('end', onClose);
     sock.on('close', onClose);
     return sock;
+  }
+
+  /** The chain as the server sent it, leaf first; a model failure here refuses the server, never throws. */
+  private judgePeer(sock: tls.TLSSocket, host: string, atUnixSec: number): ChainVerdict {
+    try {
+      const peer = sock.getPeerCertificate(true);
+      const chain: Buffer[] = [];
+      const seen = new Set<string>();
+      for (let c = peer; c && c.raw && !seen.has(c.fingerprint256); c = c.issuerCertificate) {
+        seen.add(c.fingerprint256);
+        chain.push(c.raw);
+      }
+      return validateServerChain(chain, this.anchors, host, atUnixSec);
+    } catch (e) {
+      return { ok: false, code: BR_ERR_X509_INVALID_VALUE, detail: `server chain unreadable: ${(e as Error).message}` };
+    }
   }
 
   private dropTcp(reason: string): void {

@@ -121,7 +121,11 @@ export class IrrigationSketch {
     } else {
       await pubsub.loop();
     }
-    if (this.zones.update(this.millis())) this.updateRelays();
+    const expired = this.zones.update(this.millis());
+    if (expired.length) {
+      for (const zone of expired) this.log(`Zone ${zone} off (timer)`);
+      this.updateRelays();
+    }
   }
 
   private async reconnect(): Promise<void> {

@@ -40,16 +40,16 @@ export class Zones {
     return changed;
   }
 
-  /** Auto-off of zones whose time is up. Returns true when the relay bitmap changed. */
-  update(now: number): boolean {
-    let changed = false;
-    for (const z of this.zones) {
+  /** Auto-off of zones whose time is up. Returns the zones switched off (the relay bitmap changed if any). */
+  update(now: number): number[] {
+    const off: number[] = [];
+    this.zones.forEach((z, i) => {
       if (z.on && !z.timer.isWaiting(now)) {
         z.on = false;
-        changed = true;
+        off.push(i);
       }
-    }
-    return changed;
+    });
+    return off;
   }
 
   /** Bit n set = zone n on. */

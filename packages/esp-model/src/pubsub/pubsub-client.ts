@@ -238,7 +238,11 @@ export class PubSubClient {
     const parser = mqttPacket.parser({ protocolVersion: MQTT_VERSION_3_1_1 });
     parser.on('packet', (p) => (packet ??= p));
     parser.on('error', (e) => (error ??= e));
-    parser.parse(Buffer.from(raw));
+    try {
+      parser.parse(Buffer.from(raw));
+    } catch (e) {
+      error ??= e instanceof Error ? e : new Error(String(e));
+    }
     if (error || !packet) {
       const hex = Buffer.from(raw.subarray(0, 16)).toString('hex');
       this.note('malformed', `malformed packet from broker (type 0x${raw[0]!.toString(16)}, ${raw.length} B, starts ${hex}): ${error ? (error as Error).message : 'incomplete'}`);
