@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ScenarioLoadError } from './errors.ts';
@@ -139,5 +140,32 @@ steps:
 
   it('rejects an empty step list', () => {
     expect(() => parseScenario('name: e\nsteps: []\n', 'e.yaml')).toThrow('e.yaml:2:8: steps: expected a non-empty list of steps');
+  });
+});
+
+describe('shipped scenarios', () => {
+  const dir = resolve(import.meta.dirname, '../../../../fixtures/scenarios');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+
+  it('are all there', () => {
+    expect(files.sort()).toEqual(
+      expect.arrayContaining(['boot-and-connect.yaml', 'clock-gate.yaml', 'expired-broker-cert.yaml', 'irrigation-day.yaml', 'wifi-and-broker-loss.yaml', 'zone-on-off.yaml']),
+    );
+  });
+
+  it.each(files)('%s loads', async (f) => {
+    const s = await loadScenario(`${dir}/${f}`);
+    expect(s.steps.length).toBeGreaterThan(3);
+  });
+
+  it('irrigation-day spans 24 virtual hours of delays and idle windows', async () => {
+    const s = await loadScenario(`${dir}/irrigation-day.yaml`);
+    const planned = s.steps.filter((st) => st.keyword === 'delay' || (st.keyword === 'wait-serial' && st.describe().includes(' no '))).reduce((sum, st) => sum + st.budgetNs(), 0n);
+    expect(planned / 60_000_000_000n).toBe(24n * 60n);
+  });
+
+  it('expired-broker-cert points at the fixture PKI', async () => {
+    const s = await loadScenario(`${dir}/expired-broker-cert.yaml`);
+    expect(s.node.certs).toEqual({ brokerCert: resolve(dir, '../pki/broker-expired.crt'), brokerKey: resolve(dir, '../pki/broker-expired.key') });
   });
 });
