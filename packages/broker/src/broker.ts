@@ -91,7 +91,11 @@ export class Broker implements ConnectionHost, PolicyHost {
     if (!this.instance) {
       // A stopped mosquitto has no listening socket: the peer sees the connection drop.
       this.event({ what: 'tls-refused', detail: { connId: id, remote, code: 'BROKER_STOPPED', reason: 'broker is stopped' } });
-      stream.destroy();
+      // end(), not destroy(): the partner of an in-memory pair only notices an end.
+      stream.on('error', () => undefined);
+      stream.resume();
+      stream.end();
+      stream.once('finish', () => stream.destroy());
       return;
     }
     this.connections.add(new Connection(this, id, stream, remote, local, this.secureContext));
