@@ -60,7 +60,7 @@ async function stepScenario(file: string, avrHex: string | undefined, io: Parame
       const describe = step.describe();
       world.step({ index, step: describe, status: 'start', scenario: scenario.name });
       try {
-        await step.run(world, { serialAtStart: 0, mqttAtStart: 0 });
+        await step.run(world);
         world.step({ index, step: describe, status: 'pass', scenario: scenario.name });
       } catch (e) {
         world.step({ index, step: describe, status: 'fail', message: (e as Error).message, scenario: scenario.name });

@@ -80,8 +80,9 @@ export class VirtualClock {
     this.now = t;
     if (this.fake) {
       const targetMs = this.libStartMs + Number(t / NS_PER_MS);
+      // tick(0) still fires timers due at the current fake millisecond (setTimeout(fn, 0)).
       const delta = targetMs - this.fake.now;
-      if (delta > 0) this.fake.tick(delta);
+      if (delta >= 0) this.fake.tick(delta);
     }
   }
 }

@@ -21,6 +21,8 @@ export interface BrokerEndpoint {
   tcpPort(): number | null;
 }
 
+export const OPERATOR_IP = '192.168.4.10';
+
 export interface NetworkOptions {
   clock: VirtualClock;
   queue: EventQueue;
@@ -112,12 +114,13 @@ export class WorldNetwork {
     return s;
   }
 
-  private memoryStream(broker: BrokerEndpoint): Duplex {
-    const [nodeEnd, brokerEnd] = duplexPair();
-    this.countWrites(nodeEnd);
+  /** An in-memory connection to the broker from `address`; both directions count as activity. */
+  memoryStream(broker: BrokerEndpoint, address = NODE_IP): Duplex {
+    const [clientEnd, brokerEnd] = duplexPair();
+    this.countWrites(clientEnd);
     this.countWrites(brokerEnd);
-    broker.accept(brokerEnd, { remoteAddress: NODE_IP, remotePort: this.nextPort++ });
-    return nodeEnd;
+    broker.accept(brokerEnd, { remoteAddress: address, remotePort: this.nextPort++ });
+    return clientEnd;
   }
 
   /**

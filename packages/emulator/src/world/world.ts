@@ -7,12 +7,11 @@ import { ATmega168 } from '@esphil/avr-slave';
 import { Esp8266 } from '@esphil/esp-model';
 import { createBroker, loadMosquittoConf, type Broker, type CaptureRecord } from '@esphil/broker';
 import type { Duplex } from 'node:stream';
-import { duplexPair } from 'node:stream';
 import type { TraceEvent } from '../trace/events.ts';
 import type { ScenarioContext } from '../scenario/context.ts';
 import { VirtualClock, realSetImmediate, realSetTimeout } from './clock.ts';
 import { EventQueue } from './queue.ts';
-import { WorldNetwork } from './network.ts';
+import { WorldNetwork, OPERATOR_IP, type BrokerEndpoint } from './network.ts';
 import { Wires } from './wires.ts';
 import { Operator } from './operator.ts';
 import { mqttTraceEvent } from './mqtt-trace.ts';
@@ -49,6 +48,12 @@ export class World implements ScenarioContext {
   private espActivity = 0;
   private closed = false;
 
+  private readonly brokerEndpoint: BrokerEndpoint = {
+    running: () => this.mqttBroker?.running ?? false,
+    accept: (stream, info) => this.mqttBroker.acceptStream(stream, info),
+    tcpPort: () => this.brokerPort,
+  };
+
   private constructor(readonly config: WorldConfig) {
     this.clock = new VirtualClock(config.startUtcMs);
     this.avr = new ATmega168();
@@ -59,11 +64,7 @@ export class World implements ScenarioContext {
       ap: config.ap,
       ntp: config.ntp,
       transport: config.transport,
-      broker: {
-        running: () => this.mqttBroker?.running ?? false,
-        accept: (stream, info) => this.mqttBroker.acceptStream(stream, info),
-        tcpPort: () => this.brokerPort,
-      },
+      broker: this.brokerEndpoint,
       onEvent: (what, detail) => this.nodeEvent(what, detail),
     });
     this.esp = new Esp8266({
@@ -174,9 +175,7 @@ export class World implements ScenarioContext {
 
   private openOperatorStream(): Duplex | string {
     if (!this.mqttBroker.running) return 'broker is stopped';
-    const [mine, theirs] = duplexPair();
-    this.mqttBroker.acceptStream(theirs, { remoteAddress: '192.168.4.10', remotePort: 50000 });
-    return mine;
+    return this.net.memoryStream(this.brokerEndpoint, OPERATOR_IP);
   }
 
   onTrace(sink: (e: TraceEvent) => void): void {
@@ -250,7 +249,11 @@ export class World implements ScenarioContext {
     const now = this.clock.nowNs();
     if (this.sameInstant.t === now) {
       if (++this.sameInstant.n > MAX_EVENTS_PER_INSTANT) {
-        throw new Error(`livelock: more than ${MAX_EVENTS_PER_INSTANT} events at virtual time ${now} ns without time moving`);
+        throw new Error(
+          `livelock: more than ${MAX_EVENTS_PER_INSTANT} events at virtual time ${now} ns without time moving ` +
+            `(queue ${this.queue.peekTime()}, esp ${this.esp.nextWakeNs()}, timers ${this.clock.nextLibraryTimerNs()}, ` +
+            `avr event cycle ${this.avr.nextEventCycle()} at cycle ${this.avr.cycles}, idle ${this.avr.isIdle()})`,
+        );
       }
     } else this.sameInstant = { t: now, n: 0 };
     this.queue.runDue(now);

@@ -1,0 +1,68 @@
+// Record a run, replay its capture, step through its trace: the CLI round trip.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { esphil } from './cli.ts';
+import { FIXTURES } from '../../src/world/defaults.ts';
+
+const zoneOnOff = join(FIXTURES, 'scenarios', 'zone-on-off.yaml');
+let dir: string;
+let pcap: string;
+let jsonl: string;
+let trace: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'esphil-replay-'));
+  pcap = join(dir, 'session.pcap');
+  jsonl = join(dir, 'session.jsonl');
+  trace = join(dir, 'trace.jsonl');
+  const a = await esphil(['run', zoneOnOff, '--pcap', pcap, '--trace', trace]);
+  expect(a.code, a.stderr).toBe(0);
+  const b = await esphil(['run', zoneOnOff, '--pcap', jsonl]);
+  expect(b.code, b.stderr).toBe(0);
+}, 240_000);
+
+describe('esphil replay', () => {
+  it('replays a recorded pcap and a JSON-lines recording to the same relay timeline', async () => {
+    const fromPcap = await esphil(['replay', pcap, '--json']);
+    expect(fromPcap.code, fromPcap.stderr).toBe(0);
+    const tl = fromPcap.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(tl.map((e) => e.on)).toEqual([[2], []]);
+    expect(tl[1].t - tl[0].t).toBeCloseTo(120, 0);
+    const fromJsonl = await esphil(['replay', jsonl, '--json']);
+    expect(fromJsonl.code, fromJsonl.stderr).toBe(0);
+    expect(fromJsonl.stdout).toBe(fromPcap.stdout);
+    const expected = join(dir, 'expected.jsonl');
+    writeFileSync(expected, fromPcap.stdout);
+    expect((await esphil(['replay', pcap, '--expect', expected])).code).toBe(0);
+    writeFileSync(expected, fromPcap.stdout.replace('[2]', '[3]'));
+    const differ = await esphil(['replay', pcap, '--expect', expected]);
+    expect(differ.code).toBe(1);
+    expect(differ.stderr).toMatch(/differs/);
+  }, 240_000);
+
+  it('reports a malformed capture with exit 2', async () => {
+    const bad = join(dir, 'bad.pcap');
+    writeFileSync(bad, Buffer.from('d4c3b2a1020004000000', 'hex'));
+    const r = await esphil(['replay', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.pcap/);
+  }, 60_000);
+});
+
+describe('esphil step', () => {
+  it('walks a recorded trace from a pipe', async () => {
+    const r = await esphil(['step', trace], { input: 'n\nshow\nnb\nne\nq\n' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/PORTD/);
+    expect(r.stdout).toMatch(/zone/i);
+    expect(r.stdout).not.toMatch(/\x1b\[/);
+  }, 60_000);
+
+  it('runs a scenario lazily as it steps', async () => {
+    const r = await esphil(['step', zoneOnOff], { input: 'n\nn\nshow\nq\n' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/SPCR/);
+  }, 120_000);
+});

@@ -1,0 +1,77 @@
+// esphil run: exit codes 0/1/2, reports and recordings.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { esphil } from './cli.ts';
+import { FIXTURES } from '../../src/world/defaults.ts';
+
+const zoneOnOff = join(FIXTURES, 'scenarios', 'zone-on-off.yaml');
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'esphil-run-'));
+});
+
+describe('esphil run', () => {
+  it('passes a shipped scenario and writes JUnit, trace, VCD and pcap (exit 0)', async () => {
+    const files = { junit: join(dir, 'r.xml'), trace: join(dir, 't.jsonl'), vcd: join(dir, 'w.vcd'), pcap: join(dir, 'm.pcap') };
+    const r = await esphil(['run', zoneOnOff, '--junit', files.junit, '--trace', files.trace, '--vcd', files.vcd, '--pcap', files.pcap]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/✓/);
+    const junit = readFileSync(files.junit, 'utf8');
+    expect(junit).toMatch(/<testsuites?[^>]*failures="0"/);
+    const trace = readFileSync(files.trace, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(trace.some((e) => e.kind === 'spi')).toBe(true);
+    expect(trace.some((e) => e.kind === 'relays' && e.on.length === 1 && e.on[0] === 2)).toBe(true);
+    expect(readFileSync(files.vcd, 'utf8')).toContain('$enddefinitions');
+    expect(readFileSync(files.pcap).readUInt32LE(0)).not.toBe(0);
+  }, 180_000);
+
+  it('prints JSON lines with --json', async () => {
+    const r = await esphil(['run', zoneOnOff, '--json']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.length).toBeGreaterThan(2);
+  }, 180_000);
+
+  it('exits 1 when a scenario fails, naming expected, seen and the virtual time', async () => {
+    const bad = join(dir, 'expects-3.yaml');
+    writeFileSync(
+      bad,
+      readFileSync(zoneOnOff, 'utf8').replace(/expect-relays: \[2\]/, 'expect-relays: [3]'),
+    );
+    const r = await esphil(['run', bad]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/3/);
+    expect(r.stdout).toMatch(/2/);
+  }, 180_000);
+
+  it('exits 2 for unusable input: unknown flag, missing file, bad scenario, bad hex', async () => {
+    expect((await esphil(['run', zoneOnOff, '--bogus'])).code).toBe(2);
+    const missing = await esphil(['run', join(dir, 'nope.yaml')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/nope\.yaml/);
+    const badYaml = join(dir, 'bad.yaml');
+    writeFileSync(badYaml, 'name: x\nsteps:\n  - delay: 5 parsecs\n');
+    const b = await esphil(['run', badYaml]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/bad\.yaml:3:\d+/);
+    const badHex = join(dir, 'bad.hex');
+    writeFileSync(badHex, ':100000000C9434000C9446000C9446000C944600FF\n:00000001FF\n');
+    const h = await esphil(['run', zoneOnOff, '--avr-hex', badHex]);
+    expect(h.code).toBe(2);
+    expect(h.stderr).toMatch(/bad\.hex:1/);
+    expect((await esphil([])).code).toBe(2);
+    expect((await esphil(['frobnicate'])).code).toBe(2);
+  }, 180_000);
+
+  it('esphil certs writes a fresh credential set with private keys 0600', async () => {
+    const out = join(dir, 'pki');
+    const r = await esphil(['certs', out]);
+    expect(r.code).toBe(0);
+    for (const f of ['ca.crt', 'broker.crt', 'broker.key', 'node.crt', 'node.key', 'operator.crt', 'operator.key']) expect(existsSync(join(out, f))).toBe(true);
+    const { statSync } = await import('node:fs');
+    expect(statSync(join(out, 'node.key')).mode & 0o777).toBe(0o600);
+  }, 60_000);
+});
