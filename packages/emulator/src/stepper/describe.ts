@@ -3,7 +3,8 @@ import { styleText } from 'node:util';
 import type { AvrSnapshot, EspSnapshot, MqttEvent, SpiEvent, TraceEvent } from '../trace/events.ts';
 import { relayMeaning } from '../trace/meaning.ts';
 import { spiByteEdges } from '../trace/spi-timing.ts';
-import { MQTT_STATE_NAMES, SPCR_BITS, SPSR_BITS, SREG_BITS, bin8, bitNames, hex2 } from './names.ts';
+import { brErrorName, mqttStateName } from '@esphil/esp-model';
+import { SPCR_BITS, SPSR_BITS, SREG_BITS, bin8, bitNames, hex2, wifiStatusName } from './names.ts';
 import { formatSpan, formatTime } from './time.ts';
 
 export interface Paint {
@@ -104,8 +105,13 @@ export function avrLines(s: AvrSnapshot): string[] {
 
 export function espLines(s: EspSnapshot): string[] {
   const on = s.zones.filter((z) => z.on);
-  return [
-    `  millis() ${s.millis}  free heap ${s.freeHeap} bytes  MQTT state ${s.mqttState} ${MQTT_STATE_NAMES[s.mqttState] ?? '(unknown)'}`,
-    `  zones: ${on.length ? on.map((z) => `${z.zone} on, ${(z.remainingMs / 1000).toFixed(3)} s left`).join('; ') : 'all off'}`,
-  ];
+  const lines = [`  millis() ${s.millis}  free heap ${s.freeHeap} bytes  MQTT state ${s.mqttState} ${mqttStateName(s.mqttState)}`];
+  const more: string[] = [];
+  if (s.wifiStatus !== undefined) more.push(`WiFi ${wifiStatusName(s.wifiStatus)}`);
+  if (s.time !== undefined) more.push(`time() ${s.time}${s.time > 0 ? ` (${new Date(s.time * 1000).toISOString()})` : ''}`);
+  if (s.lastSSLError !== undefined) more.push(`last SSL error ${s.lastSSLError} ${brErrorName(s.lastSSLError)}`);
+  if (s.boots !== undefined) more.push(`boots ${s.boots}`);
+  if (more.length) lines.push(`  ${more.join('  ')}`);
+  lines.push(`  zones: ${on.length ? on.map((z) => `${z.zone} on, ${(z.remainingMs / 1000).toFixed(3)} s left`).join('; ') : 'all off'}`);
+  return lines;
 }

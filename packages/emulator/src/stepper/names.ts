@@ -1,18 +1,28 @@
 // Names a reader can hold next to the datasheet and the library source.
+import {
+  WL_CONNECTED,
+  WL_CONNECTION_LOST,
+  WL_CONNECT_FAILED,
+  WL_DISCONNECTED,
+  WL_IDLE_STATUS,
+  WL_NO_SSID_AVAIL,
+  WL_SCAN_COMPLETED,
+  WL_WRONG_PASSWORD,
+} from '@esphil/esp-model';
 
-/** PubSubClient.h state() codes. */
-export const MQTT_STATE_NAMES: Record<number, string> = {
-  [-4]: 'MQTT_CONNECTION_TIMEOUT',
-  [-3]: 'MQTT_CONNECTION_LOST',
-  [-2]: 'MQTT_CONNECT_FAILED',
-  [-1]: 'MQTT_DISCONNECTED',
-  0: 'MQTT_CONNECTED',
-  1: 'MQTT_CONNECT_BAD_PROTOCOL',
-  2: 'MQTT_CONNECT_BAD_CLIENT_ID',
-  3: 'MQTT_CONNECT_UNAVAILABLE',
-  4: 'MQTT_CONNECT_BAD_CREDENTIALS',
-  5: 'MQTT_CONNECT_UNAUTHORIZED',
+const WL_NAMES: Record<number, string> = {
+  [WL_IDLE_STATUS]: 'WL_IDLE_STATUS',
+  [WL_NO_SSID_AVAIL]: 'WL_NO_SSID_AVAIL',
+  [WL_SCAN_COMPLETED]: 'WL_SCAN_COMPLETED',
+  [WL_CONNECTED]: 'WL_CONNECTED',
+  [WL_CONNECT_FAILED]: 'WL_CONNECT_FAILED',
+  [WL_CONNECTION_LOST]: 'WL_CONNECTION_LOST',
+  [WL_WRONG_PASSWORD]: 'WL_WRONG_PASSWORD',
+  [WL_DISCONNECTED]: 'WL_DISCONNECTED',
 };
+
+/** wl_status_t name of a WiFi.status() value. */
+export const wifiStatusName = (status: number): string => WL_NAMES[status] ?? `wl_status_t ${status}`;
 
 // ATmega168 datasheet register descriptions, bit 7 first ('' = reserved).
 export const SREG_BITS = ['I', 'T', 'H', 'S', 'V', 'N', 'Z', 'C'];

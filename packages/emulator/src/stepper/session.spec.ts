@@ -180,6 +180,7 @@ describe('esphil step over a trace file, from a pipe', () => {
     expect(show).toContain('  PORTD 0xfb 0b11111011  DDRD 0xff 0b11111111');
     expect(show).toContain('  millis() 60000300  free heap 18432 bytes  MQTT state 0 MQTT_CONNECTED');
     expect(show).toContain('  zones: 2 on, 120.000 s left');
+    expect(show).toContain('  WiFi WL_CONNECTED  time() 1764086405 (2025-11-25T16:00:05.000Z)  last SSL error 0 BR_ERR_OK  boots 1');
     expect(show).toContain('Relays at the cursor: zones on: none');
     expect(show).toMatch(/MQTT within ±1s:\n +-2ms 2us  MQTT sec_mqtt_client_00_03 <- broker: PUBLISH irrigation\/zone\/on "2 120"\n$/);
     expect(s.reply(3)).toBe('show lists MQTT messages within ±10ms of the cursor\n');

@@ -23,6 +23,10 @@ export interface EspSnapshot {
   freeHeap: number;
   mqttState: number; // PubSubClient state() code
   zones: { zone: number; on: boolean; remainingMs: number }[];
+  wifiStatus?: number; // WiFi.status(), wl_status_t (WL_CONNECTED = 3)
+  time?: number; // time(nullptr): UTC seconds as the ESP believes (0 before NTP sync)
+  lastSSLError?: number; // WiFiClientSecure::getLastSSLError() (BR_ERR_X509_EXPIRED = 54)
+  boots?: number; // how many times the ESP has started (ESP.restart() counts)
 }
 
 export interface SpiByte {

@@ -123,8 +123,12 @@ const avrSnapshot = obj({
 const espSnapshot = obj({
   millis: int(0, 0xffffffff),
   freeHeap: int(0, Number.MAX_SAFE_INTEGER),
-  mqttState: int(-4, 5), // PubSubClient MQTT_CONNECTION_TIMEOUT (-4) .. MQTT_CONNECT_UNAUTHORIZED (5)
+  mqttState: int(-128, 127), // PubSubClient state(): MQTT_CONNECTION_TIMEOUT (-4) .. MQTT_CONNECT_UNAUTHORIZED (5)
   zones: arr(obj({ zone: int(0, 7), on: bool, remainingMs: num })),
+  wifiStatus: optional(int(0, 255)),
+  time: optional(num),
+  lastSSLError: optional(int(-1_000_000, 1_000_000)),
+  boots: optional(int(0, Number.MAX_SAFE_INTEGER)),
 });
 
 const KIND_FIELDS: Record<TraceKind, Fields> = {

@@ -61,7 +61,7 @@ export function sampleTrace(): TraceEvent[] {
   const spi = (t: bigint, mosi: number, millis: number, zones: { zone: number; on: boolean; remainingMs: number }[]): SpiEvent => ({
     ...spiWindow({ t, mosi: [mosi] }),
     avr: { cycles: Number(t / 125n), pc: 0x7a, sp: 0x4fb, sreg: 0x82, spcr: 0x40, spsr: 0x80, spdr: mosi, portd: mosi, ddrd: 0xff },
-    esp: { millis, freeHeap: 18_432, mqttState: 0, zones },
+    esp: { millis, freeHeap: 18_432, mqttState: 0, zones, wifiStatus: 3, time: 1_764_086_400 + Number(t / S) - 57_600, lastSSLError: 0, boots: 1 },
   });
   const allOff = [0, 1, 2, 3, 4, 5, 6, 7].map((zone) => ({ zone, on: false, remainingMs: 0 }));
   const zonesWith = (z: number, ms: number) => allOff.map((x) => (x.zone === z ? { zone: z, on: true, remainingMs: ms } : x));
