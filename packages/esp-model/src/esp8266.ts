@@ -31,6 +31,7 @@ export class Esp8266 {
   private readonly gpioCbs: ((pin: number, level: Level, tNs: bigint) => void)[] = [];
   private readonly faultList: string[] = [];
   private bootCount = 0;
+  private readonly restartReasons: string[] = [];
 
   constructor(private readonly opts: EspOptions) {
     const m = opts.millisAtBoot ?? 0;
@@ -50,13 +51,22 @@ export class Esp8266 {
     this.boot(BigInt(this.opts.millisAtBoot ?? 0));
   }
 
+  /** Power removed: sockets close, the sketch stops; powerOn() cold-boots again. */
+  powerOff(): void {
+    const m = this.machine;
+    if (!m) return;
+    this.machine = null;
+    m.shutdown();
+    this.activity();
+  }
+
   private boot(millisAtBoot: bigint): void {
     this.bootCount++;
     const m = new Machine(this.opts, this.opts.clock.nowNs(), millisAtBoot, this.external, {
       activity: () => this.activity(),
       serial: (line) => this.serialCbs.forEach((cb) => cb(line)),
       gpio: (pin, level, tNs) => this.gpioCbs.forEach((cb) => cb(pin, level, tNs)),
-      restart: () => this.restart(m),
+      restart: (reason) => this.restart(m, reason),
       fault: (err) => {
         this.faultList.push(err.stack ?? err.message);
         this.serialCbs.forEach((cb) => cb({ tNs: m.cpu.now(), text: `Fatal exception: ${err.message}` }));
@@ -70,9 +80,10 @@ export class Esp8266 {
   }
 
   /** ESP.restart(): a clean boot, millis() from 0, time() unset, heap full again. */
-  private restart(old: Machine): void {
+  private restart(old: Machine, reason: string): void {
     if (this.machine !== old) return;
     old.shutdown();
+    this.restartReasons.push(reason);
     this.boot(0n);
   }
 
@@ -116,6 +127,11 @@ export class Esp8266 {
 
   linkLost(): void {
     this.machine?.wifi.linkLost();
+  }
+
+  /** Why each ESP.restart() happened, oldest first. */
+  restarts(): readonly string[] {
+    return this.restartReasons;
   }
 
   /** Unexpected model errors (each also printed on Serial as "Fatal exception"). */

@@ -7,6 +7,7 @@ export * from './core/wifi.ts';
 export * from './core/sntp.ts';
 export * from './core/heap.ts';
 export * from './core/serial.ts';
+export { EspClass } from './core/esp.ts';
 export * from './bearssl/errors.ts';
 export { validateServerChain, pemCertificates, type ChainVerdict } from './bearssl/x509.ts';
 export { WiFiClientSecure, BR_HANDSHAKE_TIMEOUT_MS, BR_IOBUF_IN_SIZE, BR_IOBUF_OUT_SIZE } from './bearssl/wifi-client-secure.ts';

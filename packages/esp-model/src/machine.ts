@@ -1,6 +1,7 @@
 // One boot of the ESP8266: every piece of state that ESP.restart() throws away.
 import type { EspOptions } from './contract.ts';
 import { Cpu, RestartSignal } from './core/cpu.ts';
+import { EspClass } from './core/esp.ts';
 import { Gpio, type Level } from './core/gpio.ts';
 import { ESP_FREE_HEAP_AT_BOOT, Heap } from './core/heap.ts';
 import { HardwareSerial, type SerialLine } from './core/serial.ts';
@@ -75,9 +76,7 @@ export class Machine {
         sntp: this.sntp,
         client: this.client,
         pubsub: this.pubsub,
-        restart: (reason) => {
-          throw new RestartSignal(reason);
-        },
+        esp: new EspClass(this.heap),
       },
       opts.sketch,
     );

@@ -100,6 +100,7 @@ describe('Esp8266 board running the irrigation sketch', () => {
     expect(fail.tNs).toBe(BigInt(WIFI_JOIN_MS) * MS);
     expect(w.ms - Number(fail.tNs / MS)).toBe(5000);
     expect(w.esp.snapshot().millis).toBe(0);
+    expect(w.esp.restarts()).toEqual([`Wi-Fi connect result 6`]);
     w.ap.psk = 'secret';
     await w.untilSubscribed();
     expect(w.lines().filter((l) => l === 'Booting')).toHaveLength(2);
@@ -136,6 +137,19 @@ describe('Esp8266 board running the irrigation sketch', () => {
     await w.run(61_000);
     expect(b.count('pingreq')).toBe(4);
     expect(w.esp.snapshot().mqttState).toBe(MQTT_CONNECTED);
+  });
+
+  it('powerOff() closes the broker connection and powerOn() cold-boots', async () => {
+    const w = new FakeWorld();
+    w.esp.powerOn();
+    await w.untilSubscribed();
+    const first = w.broker();
+    w.esp.powerOff();
+    expect(w.esp.nextWakeNs()).toBeNull();
+    await w.run(1000, () => first.closed);
+    w.esp.powerOn();
+    await w.run(60_000, () => w.net.brokers.length === 2 && w.broker().count('subscribe') === 3);
+    expect(w.esp.snapshot().boots).toBe(2);
   });
 
   it('walks the zones at start-up when asked', async () => {

@@ -204,9 +204,15 @@ export class WiFiClientSecure {
     const sock = this.sock;
     this.sock = null;
     sock?.destroy();
+    this.closeTcp();
+    this.env.cpu.signal();
+  }
+
+  /** FIN then gone: the peer sees the end of the stream (a bare destroy() would not reach it). */
+  private closeTcp(): void {
+    this.tcp?.end();
     this.tcp?.destroy();
     this.tcp = null;
-    this.env.cpu.signal();
   }
 
   /** connected(): true while data is buffered or the session is up. */
@@ -242,8 +248,7 @@ export class WiFiClientSecure {
       this.sock = null;
       sock?.end();
       sock?.destroy();
-      this.tcp?.destroy();
-      this.tcp = null;
+      this.closeTcp();
     }
     this.closed = true;
     this.handshakeDone = false;

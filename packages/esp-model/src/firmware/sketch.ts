@@ -2,6 +2,7 @@
 // starts SNTP; loop() waits for the clock, keeps MQTT over TLS up and runs the zone timers.
 import type { SketchConfig } from '../contract.ts';
 import type { Cpu } from '../core/cpu.ts';
+import type { EspClass } from '../core/esp.ts';
 import { HIGH, INPUT, LOW, OUTPUT, PIN_AVR_RESET, PIN_REQUEST, PIN_SS, type Gpio } from '../core/gpio.ts';
 import type { HardwareSerial } from '../core/serial.ts';
 import type { SystemTime, SntpClient } from '../core/sntp.ts';
@@ -38,7 +39,7 @@ export interface SketchEnv {
   sntp: SntpClient;
   client: WiFiClientSecure;
   pubsub: PubSubClient;
-  restart: (reason: string) => never;
+  esp: EspClass;
 }
 
 export class IrrigationSketch {
@@ -86,9 +87,10 @@ export class IrrigationSketch {
     if (result !== WL_CONNECTED) {
       this.log(`WiFi Connect Failed! status=${result} Rebooting...`);
       await cpu.delay(WIFI_FAIL_RESTART_DELAY_MS);
-      this.env.restart(`Wi-Fi connect result ${result}`);
+      this.env.esp.restart(`Wi-Fi connect result ${result}`);
     }
     this.log(`WiFi connected, IP address: ${wifi.localIP()}`);
+    this.log(`Free heap: ${this.env.esp.getFreeHeap()}`);
     sntp.configTime(0, 0, ...NTP_SERVERS);
 
     client.setTrustAnchors(this.cfg.caPem);

@@ -60,6 +60,7 @@ export class FakeBroker {
     const b = new FakeBroker((buf) => sock.write(buf), opts);
     sock.on('data', (d: Buffer) => b.feed(d));
     sock.on('close', () => (b.closed = true));
+    sock.on('end', () => (b.closed = true));
     sock.on('error', () => (b.closed = true));
     return b;
   }
