@@ -23,17 +23,8 @@ export function textMatcher(pattern: string): TextMatcher {
   return { test: (t) => re.test(t), shown: pattern };
 }
 
-/** MQTT 3.1.1 §4.7: does topic name `topic` match filter `filter` (+ one level, # the rest)? */
-export function topicMatches(filter: string, topic: string): boolean {
-  if (topic.startsWith('$') && !filter.startsWith('$')) return false; // [MQTT-4.7.2-1]
-  const f = filter.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return true;
-    if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
-  }
-  return f.length === t.length;
-}
+/** MQTT 3.1.1 §4.7 topic filter matching, as the broker does it. */
+export { topicMatches } from '@esphil/broker';
 
 /** Why `filter` is not a usable topic filter (§4.7.1), or null. */
 export function topicFilterError(filter: string, wildcards: boolean): string | null {
