@@ -62,25 +62,46 @@ export function run(cmd: string, args: string[]): { stdout: string; stderr: stri
   return { stdout: r.stdout, stderr: r.stderr };
 }
 
+export interface Started {
+  proc: ChildProcess;
+  /** Resolves once `re` has appeared in the process's stdout/stderr (since it started). */
+  waitFor(re: RegExp, timeoutMs?: number): Promise<void>;
+}
+
+export function start(cmd: string, args: string[]): Started {
+  const proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let seen = '';
+  const watchers = new Set<() => void>();
+  const grow = (d: Buffer) => {
+    seen += d.toString();
+    for (const w of [...watchers]) w();
+  };
+  proc.stdout!.on('data', grow);
+  proc.stderr!.on('data', grow);
+  const waitFor = (re: RegExp, timeoutMs = 10_000) =>
+    new Promise<void>((resolve, reject) => {
+      const done = (err?: Error) => {
+        clearTimeout(timer);
+        watchers.delete(check);
+        proc.off('exit', exited);
+        err ? reject(err) : resolve();
+      };
+      const check = () => re.test(seen) && done();
+      const exited = (code: number | null) => done(new Error(`${cmd} exited ${code} before printing ${re}; output: ${seen}`));
+      const timer = setTimeout(() => done(new Error(`${cmd} did not print ${re} within ${timeoutMs} ms; output: ${seen}`)), timeoutMs);
+      watchers.add(check);
+      proc.once('exit', exited);
+      proc.once('error', (e) => done(e));
+      check();
+    });
+  return { proc, waitFor };
+}
+
 /** Starts a process and resolves once `ready` appears on its stderr/stdout. */
 export async function startUntil(cmd: string, args: string[], ready: RegExp, timeoutMs = 10_000): Promise<ChildProcess> {
-  const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let seen = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${cmd} did not print ${ready} within ${timeoutMs} ms; output: ${seen}`)), timeoutMs);
-    const check = (d: Buffer) => {
-      seen += d.toString();
-      if (ready.test(seen)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    p.stdout!.on('data', check);
-    p.stderr!.on('data', check);
-    p.once('error', reject);
-    p.once('exit', (code) => reject(new Error(`${cmd} exited ${code} before ready; output: ${seen}`)));
-  });
-  return p;
+  const s = start(cmd, args);
+  await s.waitFor(ready, timeoutMs);
+  return s.proc;
 }
 
 export async function stop(p: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
