@@ -119,6 +119,15 @@ export class WorldNetwork {
     const [clientEnd, brokerEnd] = duplexPair();
     this.countWrites(clientEnd);
     this.countWrites(brokerEnd);
+    // A closed socket closes the connection for both peers, as a TCP reset would.
+    clientEnd.once('close', () => {
+      this.activity++;
+      brokerEnd.destroy();
+    });
+    brokerEnd.once('close', () => {
+      this.activity++;
+      clientEnd.destroy();
+    });
     broker.accept(brokerEnd, { remoteAddress: address, remotePort: this.nextPort++ });
     return clientEnd;
   }

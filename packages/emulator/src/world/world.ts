@@ -256,6 +256,7 @@ export class World implements ScenarioContext {
         );
       }
     } else this.sameInstant = { t: now, n: 0 };
+    this.clock.advanceTo(now); // library timers set for "now" since the last jump
     this.queue.runDue(now);
     this.wires.syncAvr(now);
     const wake = this.esp.nextWakeNs();
