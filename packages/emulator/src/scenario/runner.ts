@@ -39,7 +39,8 @@ export interface ScenarioResult {
 
 /** Hooks called as a scenario runs; every one is optional. */
 export interface Reporter {
-  scenarioStart?(scenario: Scenario, tNs: bigint): void;
+  /** `now` reads the world's virtual time while the scenario runs (progress displays). */
+  scenarioStart?(scenario: Scenario, tNs: bigint, now: () => bigint): void;
   stepStart?(scenario: Scenario, step: Step, index: number, tNs: bigint): void;
   stepEnd?(scenario: Scenario, result: StepResult): void;
   scenarioEnd?(scenario: Scenario, result: ScenarioResult): void;
@@ -53,7 +54,7 @@ export function scenarioBudgetNs(scenario: Scenario): bigint {
 export async function runScenario(scenario: Scenario, ctx: ScenarioContext, reporter: Reporter = {}): Promise<ScenarioResult> {
   const wall0 = wallMs();
   const startNs = ctx.nowNs();
-  reporter.scenarioStart?.(scenario, startNs);
+  reporter.scenarioStart?.(scenario, startNs, () => ctx.nowNs());
   const steps: StepResult[] = [];
   let failure: ScenarioResult['failure'];
   let status: ScenarioResult['status'] = 'pass';
@@ -104,7 +105,7 @@ export async function runScenario(scenario: Scenario, ctx: ScenarioContext, repo
 /** Calls each reporter's hooks in turn. */
 export function allReporters(...reporters: Reporter[]): Reporter {
   return {
-    scenarioStart: (s, t) => reporters.forEach((r) => r.scenarioStart?.(s, t)),
+    scenarioStart: (s, t, now) => reporters.forEach((r) => r.scenarioStart?.(s, t, now)),
     stepStart: (s, step, i, t) => reporters.forEach((r) => r.stepStart?.(s, step, i, t)),
     stepEnd: (s, res) => reporters.forEach((r) => r.stepEnd?.(s, res)),
     scenarioEnd: (s, res) => reporters.forEach((r) => r.scenarioEnd?.(s, res)),

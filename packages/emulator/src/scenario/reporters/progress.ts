@@ -28,12 +28,8 @@ export class ProgressBar implements Reporter {
     this.enabled = opts.enabled ?? out.isTTY === true;
   }
 
-  /** The world clock to sample between steps; call once per world. */
-  watch(nowNs: () => bigint): void {
-    this.nowNs = nowNs;
-  }
-
-  scenarioStart(s: Scenario, tNs: bigint): void {
+  scenarioStart(s: Scenario, tNs: bigint, now: () => bigint): void {
+    this.nowNs = now;
     this.scenario = s;
     this.startNs = tNs;
     this.stepStartNs = tNs;
@@ -55,6 +51,7 @@ export class ProgressBar implements Reporter {
   scenarioEnd(): void {
     this.clear();
     this.scenario = null;
+    this.nowNs = null;
     this.stop();
   }
 

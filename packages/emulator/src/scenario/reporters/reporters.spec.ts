@@ -136,7 +136,7 @@ describe('ProgressBar', () => {
   it('estimates the total from the budgets still ahead', () => {
     const bar = new ProgressBar(new Sink(true));
     const s = parseScenario('name: day\nsteps:\n  - delay: 6h\n  - wait-relays: {zones: [1], timeout: 1h}\n  - delay: 17h\n', 'd.yaml');
-    bar.scenarioStart(s, 0n);
+    bar.scenarioStart(s, 0n, () => 0n);
     bar.stepStart(s, s.steps[0]!, 1, 0n);
     expect(bar.estimate(3_600n * S)).toEqual([3_600n * S, 24n * 3_600n * S]);
     bar.stepEnd(s, { index: 1, keyword: 'delay', step: 'delay 6h', at: '', status: 'pass', startNs: 0n, endNs: 6n * 3_600n * S, wallMs: 0 });
