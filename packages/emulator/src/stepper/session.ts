@@ -140,12 +140,12 @@ export class StepSession {
   private async continue(): Promise<void> {
     if (!this.breakpoints.length) this.print('no breakpoints set: running to the end');
     let zones = this.zonesAt(this.cursor.index());
-    let hit: { bp: Breakpoint; at: number } | null = null;
+    const found: { bp: Breakpoint | null; at: number } = { bp: null, at: -1 };
     const i = await this.cursor.scanForward((e) => {
       for (const bp of this.breakpoints) {
-        const at = bp.hit(e, zones);
-        if (at >= 0) {
-          hit = { bp, at };
+        found.at = bp.hit(e, zones);
+        if (found.at >= 0) {
+          found.bp = bp;
           return true;
         }
       }
@@ -153,23 +153,22 @@ export class StepSession {
       return false;
     });
     const events = this.cursor.events;
-    if (i < 0 || !hit) {
+    if (i < 0 || !found.bp) {
       const last = events.at(-1);
       if (last) this.cursor.focus(last);
       this.print(`end of ${this.cursor.src.label} reached${last ? ` at ${formatTime(last.t)}` : ''}${this.breakpoints.length ? ', no breakpoint hit' : ''}`);
       if (last) this.printPosition();
       return;
     }
-    const { bp, at } = hit as { bp: Breakpoint; at: number };
     const e = events[i]!;
-    this.cursor.focus(e, e.kind === 'spi' && (e as SpiEvent).bytes.length ? at : null);
-    this.print(this.paint.head(`Breakpoint ${bp.id} (${bp.kind} ${bp.spec}) at ${formatTime(e.t)}`));
+    this.cursor.focus(e, e.kind === 'spi' && (e as SpiEvent).bytes.length ? found.at : null);
+    this.print(this.paint.head(`Breakpoint ${found.bp.id} (${found.bp.kind} ${found.bp.spec}) at ${formatTime(e.t)}`));
     this.printPosition();
   }
 
   private addBreak(args: string): void {
-    const [kind = '', ...spec] = args.split(/\s+/);
-    const bp = makeBreakpoint(this.nextBreakId, kind, args.slice(kind.length).trim() || spec.join(' '));
+    const [kind = ''] = args.split(/\s+/);
+    const bp = makeBreakpoint(this.nextBreakId, kind, args.slice(kind.length).trim());
     this.nextBreakId++;
     this.breakpoints.push(bp);
     this.print(`Breakpoint ${bp.id}: ${bp.kind} ${bp.spec}`);

@@ -188,6 +188,14 @@ describe.skipIf(!haveSigrok && process.env.CI !== 'true')('VCD decoded by sigrok
     expect(got.miso).toEqual(hex([0x3a, 0x0f, 0xe0]));
   });
 
+  it('decodes windows whose first SCK edge comes the same ns SS falls, back to back', () => {
+    const a = spiWindow({ t: 3_020_000_000n, mosi: [0xfb], miso: [0xff], setupNs: 0n, holdNs: 0n });
+    const b = spiWindow({ t: a.end, mosi: [0xf7], miso: [0xfb], setupNs: 0n, holdNs: 0n });
+    const got = decode([a, b], [], 'vcd:compress=100000');
+    expect(got.mosi).toEqual(['FB', 'F7']);
+    expect(got.miso).toEqual(['FF', 'FB']);
+  });
+
   it('decodes a 4 MHz transfer with odd rounding of edge times (3 MHz)', () => {
     expect(decode([spiWindow({ t: 5_000n, mosi: [0x96, 0x69], sckHz: 4_000_000 })]).mosi).toEqual(['96', '69']);
     expect(decode([spiWindow({ t: 5_000n, mosi: [0x96, 0x69], sckHz: 3_000_000 })]).mosi).toEqual(['96', '69']);
