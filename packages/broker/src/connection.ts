@@ -47,6 +47,8 @@ export class Connection {
   private readonly inbound = new MqttFramer();
   private readonly outbound = new MqttFramer();
   private closed = false;
+  /** The client ended its side first (its FIN / EOF), as opposed to the broker closing. */
+  private peerEnded = false;
 
   constructor(
     private readonly host: ConnectionHost,
@@ -63,9 +65,11 @@ export class Connection {
       // Node would check against the wall clock; the broker checks against its own clock in onSecure().
       rejectUnauthorized: false,
     });
+    host.event({ what: 'connection-opened', detail: { connId: id, tNs: host.clock.nowNs(), remote, local } });
+    stream.once('end', () => (this.peerEnded = true));
     this.tls.on('error', (err: NodeJS.ErrnoException) => this.onTlsError(err));
     this.tls.once('secure', () => this.onSecure());
-    this.tls.on('close', () => this.close('connection closed'));
+    this.tls.on('close', () => this.close(this.peerEnded ? 'closed by client' : 'connection lost'));
   }
 
   get live(): boolean {
@@ -114,7 +118,10 @@ export class Connection {
     this.mqtt = mqtt;
     this.host.attach(this, mqtt);
     this.tls.on('data', (chunk: Buffer) => this.toBroker(chunk));
-    this.tls.on('end', () => mqtt.push(null));
+    this.tls.on('end', () => {
+      this.peerEnded = true;
+      mqtt.push(null);
+    });
   }
 
   private toBroker(chunk: Buffer): void {
@@ -190,6 +197,7 @@ export class Connection {
     // the wrapped stream gets end() so an in-memory peer sees EOF (destroy()
     // would only destroy a plain Duplex, which its pair partner never notices).
     this.tls.destroySoon();
+    this.host.event({ what: 'connection-closed', detail: { connId: this.id, tNs: this.host.clock.nowNs(), by: this.peerEnded ? 'client' : 'broker', reason } });
     this.host.detach(this);
   }
 }

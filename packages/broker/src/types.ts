@@ -27,7 +27,14 @@ export interface CaptureRecord {
   raw: Buffer;
 }
 
+/**
+ * connection-opened {connId, tNs, remote, local} and connection-closed
+ * {connId, tNs, by: 'client' | 'broker', reason} bracket every connection,
+ * refused ones included, for transport-level recorders (pcap).
+ */
 export type BrokerEventName =
+  | 'connection-opened'
+  | 'connection-closed'
   | 'tls-refused'
   | 'client-connected'
   | 'client-disconnected'

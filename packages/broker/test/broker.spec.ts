@@ -60,6 +60,27 @@ describe('capture tap', () => {
     ]);
   });
 
+  it('brackets every connection with connection-opened and connection-closed (who closed first)', async () => {
+    tb = await startFixtureBroker('2026-06-01T08:00:00Z');
+    const c = await dial(tb.broker, { cert: 'node.crt' });
+    await c.connectMqtt('sec_mqtt_client_00_03');
+    tb.clock.set('2026-06-01T08:00:05Z');
+    c.end();
+    await settle(30);
+    const refused = await dial(tb.broker, { cert: 'node-revoked.crt' });
+    await refused.whenClosed();
+    await settle(20);
+    const t0 = BigInt(Date.parse('2026-06-01T08:00:00Z')) * 1_000_000n;
+    const t5 = BigInt(Date.parse('2026-06-01T08:00:05Z')) * 1_000_000n;
+    expect(tb.events.filter((e) => e.what.startsWith('connection-')).map((e) => [e.what, e.detail.connId, e.detail.tNs, e.detail.by])).toEqual([
+      ['connection-opened', 1, t0, undefined],
+      ['connection-closed', 1, t5, 'client'],
+      ['connection-opened', 2, t5, undefined],
+      ['connection-closed', 2, t5, 'broker'],
+    ]);
+    expect(tb.events[1]).toMatchObject({ detail: { remote: { address: '10.0.0.2', port: 50000 }, local: { address: '10.0.0.1', port: 8883 } } });
+  });
+
   it('a malformed packet closes the connection with a protocol-error event', async () => {
     tb = await startFixtureBroker();
     const c = await dial(tb.broker, { cert: 'node.crt' });
@@ -225,7 +246,7 @@ describe('virtual time (the emulator fakes timers before creating the broker)', 
       const late = await dial(broker, { cert: 'node.crt' });
       if (!late.closed) late.send({ cmd: 'pingreq' });
       for (let i = 0; i < 200 && !late.closed; i++) await realTurn();
-      expect(events.at(-1)).toMatchObject({ what: 'tls-refused', detail: { code: 'X509_V_ERR_CERT_HAS_EXPIRED' } });
+      expect(events.filter((e) => e.what === 'tls-refused').at(-1)).toMatchObject({ detail: { code: 'X509_V_ERR_CERT_HAS_EXPIRED' } });
       await broker.close();
       tb = undefined;
     } finally {
