@@ -2,7 +2,8 @@
 // GTKWave and PulseView: one 1-bit wire per signal, never vectors (sigrok's
 // VCD input rejects them), ns timestamps. SCK/MOSI/MISO/SS are redrawn edge by
 // edge from each SpiEvent; RESET and PD0..PD7 follow pin and relay events.
-// Events must arrive in time order (the TraceRecorder releases them so).
+// Events must arrive in time order (the TraceRecorder releases them so); one
+// that does not is drawn from the last written time on and listed in `late`.
 import type { PinEvent, SpiEvent, TraceEvent, TraceSink } from './events.ts';
 import type { TextOut } from './out.ts';
 import { cpol, edgeOffsetNs, spiByteEdges, spiDataChanges } from './spi-timing.ts';
@@ -39,6 +40,8 @@ export class VcdWriter implements TraceSink {
   /** SCK level the bus will idle at once the pending changes are written. */
   private sckIdle: 0 | 1;
   private closed = false;
+  /** Events that came after later ones had been drawn: drawn from the last written time on. */
+  readonly late: TraceEvent[] = [];
 
   constructor(
     private readonly out: TextOut,
@@ -70,8 +73,12 @@ export class VcdWriter implements TraceSink {
 
   write(e: TraceEvent): void {
     if (this.closed) throw new Error(`VCD: ${e.kind} event at t=${e.t} written after close`);
-    if (e.t < this.lastEventT) throw new Error(`VCD: events must come in time order (t=${e.t} after t=${this.lastEventT})`);
-    this.lastEventT = e.t;
+    if (e.t < this.lastEventT) {
+      // Time already written cannot change: draw it as early as still possible, and count it.
+      this.late.push(e);
+    } else {
+      this.lastEventT = e.t;
+    }
     // Nothing from this or a later event can change the wires before e.t, except
     // an SCK idle-level change which is clamped to what is already written.
     this.flushBefore(e.t);
