@@ -126,7 +126,8 @@ export class Broker implements ConnectionHost, PolicyHost {
 
   async start(): Promise<void> {
     if (this.instance) return;
-    const aedes = await Aedes.createBroker(policyHooks(this));
+    // A fixed id: aedes would draw a random UUID, which shows up in $SYS topics.
+    const aedes = await Aedes.createBroker({ id: 'esphil-broker', ...policyHooks(this) });
     installDeniedPublishDrop(aedes);
     aedes.on('client', (client: Client) => {
       const conn = this.connectionOf(client);
@@ -181,7 +182,10 @@ export class Broker implements ConnectionHost, PolicyHost {
 
   attach(conn: Connection, mqttStream: Duplex): void {
     this.byStream.set(mqttStream, conn);
-    this.aedes.handle(mqttStream);
+    const client = this.aedes.handle(mqttStream) as Client & { _nextId: number };
+    // aedes starts outgoing message ids at random (lib/client.js); mosquitto at 1
+    // (mosquitto__mid_generate). Starting at 1 also keeps traces reproducible.
+    client._nextId = 1;
   }
 
   detach(conn: Connection): void {

@@ -153,6 +153,11 @@ describe('ACL on the wire (fixtures/pki/acl)', () => {
     await op.next('puback');
     const p = (await node.next('publish')) as { topic: string; payload: Buffer };
     expect([p.topic, p.payload.toString()]).toEqual(['irrigation/zone/on', '2 120']);
+    // QoS 1 deliveries number from 1, as mosquitto does (aedes alone would start at random)
+    op.send({ cmd: 'subscribe', messageId: 2, subscriptions: [{ topic: 'irrigation/status/#', qos: 1 }] });
+    await op.next('suback');
+    node.send({ cmd: 'publish', topic: 'irrigation/status/sec_mqtt_client_00_03/zones', payload: Buffer.from('4'), qos: 1, messageId: 9, retain: false, dup: false });
+    expect(await op.next('publish')).toMatchObject({ qos: 1, messageId: 1 });
     expect(tb.events.filter((e) => e.what === 'publish-denied')).toEqual([]);
   });
 });
