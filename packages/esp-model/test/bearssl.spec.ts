@@ -125,6 +125,15 @@ describe('BearSSL::WiFiClientSecure', () => {
     expect(heap.getFreeHeap()).toBe(ESP_FREE_HEAP_AT_BOOT);
   });
 
+  it('a corrupt TLS record from the server ends the session, not the process', async () => {
+    const { h, net, make } = await env();
+    const c = make();
+    expect(await h.run(c.connect('broker.local', 8883))).toBe(1);
+    net.injectRaw(Buffer.from([0x17, 0x03, 0x03, 0x00, 0x05, 1, 2, 3, 4, 5]));
+    await h.run(h.cpu.block(() => !c.connected(), null));
+    expect(c.connected()).toBe(false);
+  });
+
   it('drops the session when the Wi-Fi link is lost', async () => {
     const { h, wifi, make } = await env();
     const c = make();

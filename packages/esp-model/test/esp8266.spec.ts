@@ -118,6 +118,15 @@ describe('Esp8266 board running the irrigation sketch', () => {
     expect(w.net.brokers.every((b) => b.received.length === 0)).toBe(true);
   });
 
+  it('reports a refused CONNECT (CONNACK 5) as rc=5 and retries', async () => {
+    const w = new FakeWorld({ net: { broker: { connackCode: 5 } } });
+    w.esp.powerOn();
+    await w.run(60_000, () => w.net.attempts.length === 2);
+    expect(w.lines()).toContain('Attempting MQTT connection...failed, rc=5 SSL error=0; retry in 5 seconds');
+    expect(w.esp.snapshot().mqttState).toBe(5);
+    expect(w.net.brokers[0]!.closed).toBe(true);
+  });
+
   it('reconnects MQTT after the access point drops the station', async () => {
     const w = new FakeWorld();
     w.esp.powerOn();

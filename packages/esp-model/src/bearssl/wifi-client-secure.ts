@@ -80,6 +80,8 @@ export class WiFiClientSecure {
       return 0;
     }
     this.tcp = r.stream;
+    // Late writes on a closed stream must not become uncaught errors; the TLS socket reports the rest.
+    r.stream.on('error', () => {});
     this.closed = false;
     if (!this.allocSession()) {
       this.dropTcp('out of memory for the TLS session');
@@ -201,18 +203,28 @@ export class WiFiClientSecure {
     if (this.closed && !this.sock) return;
     if (!this.detail && !this.handshakeDone) this.detail = reason;
     this.closed = true;
-    const sock = this.sock;
-    this.sock = null;
-    sock?.destroy();
-    this.closeTcp();
+    this.closeSocket();
     this.env.cpu.signal();
   }
 
-  /** FIN then gone: the peer sees the end of the stream (a bare destroy() would not reach it). */
-  private closeTcp(): void {
-    this.tcp?.end();
-    this.tcp?.destroy();
+  /**
+   * WiFiClient::stop(): a TCP FIN, no TLS close_notify. The sockets are torn down only once
+   * the FIN is out: a destroy() before pending writes drain would never reach the peer.
+   * From here on the client ignores both sockets (`this.sock` no longer matches).
+   */
+  private closeSocket(): void {
+    const sock = this.sock;
+    const tcp = this.tcp;
+    this.sock = null;
     this.tcp = null;
+    if (!tcp) {
+      sock?.destroy();
+      return;
+    }
+    tcp.end(() => {
+      sock?.destroy();
+      tcp.destroy();
+    });
   }
 
   /** connected(): true while data is buffered or the session is up. */
@@ -243,13 +255,7 @@ export class WiFiClientSecure {
 
   /** stop(): close the socket and free the session buffers. */
   stop(): void {
-    if (this.sock || this.tcp) {
-      const sock = this.sock;
-      this.sock = null;
-      sock?.end();
-      sock?.destroy();
-      this.closeTcp();
-    }
+    this.closeSocket();
     this.closed = true;
     this.handshakeDone = false;
     this.rx.length = 0;

@@ -58,6 +58,11 @@ export class TlsNetwork implements Network {
     return this.brokers[this.brokers.length - 1];
   }
 
+  /** Bytes straight onto the last connection's wire, under TLS (a corrupt record). */
+  injectRaw(bytes: Buffer): void {
+    this.servers[this.servers.length - 1]!.raw.write(bytes);
+  }
+
   /** The broker side drops every connection (FIN on the in-memory pair, then gone). */
   closeAll(): void {
     for (const s of this.servers) {
