@@ -1,6 +1,6 @@
 // JUnit XML for CI systems: one <testsuite> per scenario file, one <testcase> per
 // step, so a CI page shows which step failed. Attributes follow the common schema
-// (Jenkins/xunit junit-10.xsd, which Ant's and GitLab's readers accept): skipped
+// (Jenkins/xunit junit-10.xsd; reporters.spec.ts checks every element and attribute against it): skipped
 // steps after a failure are <skipped/>, StepFailure is <failure>, a world error <error>.
 import { hostname } from 'node:os';
 import { basename, extname } from 'node:path';
@@ -40,7 +40,7 @@ export function junitXml(results: readonly ScenarioResult[], opts: JunitOptions 
     const cases = r.steps.map((s) => testcase(s, classname)).join('');
     return (
       `  <testsuite name="${esc(r.name)}" tests="${r.steps.length}" failures="${n.fail}" errors="${n.error}" skipped="${n.skipped}"` +
-      ` time="${secs(r.wallMs)}" timestamp="${stamp}" hostname="${esc(host)}" id="${id}" package="${esc(classname)}">\n` +
+      ` time="${secs(r.wallMs)}" timestamp="${stamp}" hostname="${esc(host)}" id="${id}" package="${esc(classname)}" file="${esc(r.file)}">\n` +
       `    <properties>\n${props}    </properties>\n${cases}  </testsuite>\n`
     );
   });

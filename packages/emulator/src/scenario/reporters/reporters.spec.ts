@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../loader.ts';
 import { allReporters, runScenario, type ScenarioResult } from '../runner.ts';
 import { FakeWorld } from '../testing/fake-world.ts';
-import { parseXml } from '../testing/xml.ts';
+import { parseXml, type XmlElement } from '../testing/xml.ts';
 import { HumanReporter, stamp } from './human.ts';
 import { JsonReporter } from './json.ts';
 import { junitXml } from './junit.ts';
@@ -92,15 +92,46 @@ describe('JsonReporter', () => {
   });
 });
 
+// Elements, their attributes and allowed children in Jenkins/xunit junit-10.xsd.
+const JUNIT_10: Record<string, { attrs: string[]; required: string[]; children: string[] }> = {
+  testsuites: { attrs: ['name', 'time', 'tests', 'failures', 'errors'], required: [], children: ['testsuite'] },
+  testsuite: {
+    attrs: ['name', 'tests', 'failures', 'errors', 'group', 'time', 'skipped', 'timestamp', 'hostname', 'id', 'package', 'file', 'log', 'url'],
+    required: ['name', 'tests', 'failures', 'errors'],
+    children: ['testsuite', 'properties', 'testcase', 'system-out', 'system-err'],
+  },
+  properties: { attrs: [], required: [], children: ['property'] },
+  property: { attrs: ['name', 'value'], required: ['name', 'value'], children: [] },
+  testcase: { attrs: ['name', 'time', 'classname', 'group'], required: ['name'], children: ['skipped', 'error', 'failure', 'system-out', 'system-err'] },
+  failure: { attrs: ['type', 'message'], required: [], children: [] },
+  error: { attrs: ['type', 'message'], required: [], children: [] },
+  skipped: { attrs: ['type', 'message'], required: [], children: [] },
+  'system-out': { attrs: [], required: [], children: [] },
+};
+const SUREFIRE_TIME = /^(([0-9]{0,3},)*[0-9]{3}|[0-9]{0,3})*(\.[0-9]*)?$/;
+
+function conformsToJunit10(el: XmlElement): void {
+  const rule = JUNIT_10[el.name];
+  expect(rule, `<${el.name}> is not in junit-10.xsd`).toBeDefined();
+  for (const a of Object.keys(el.attrs)) expect(rule!.attrs, `<${el.name} ${a}>`).toContain(a);
+  for (const a of rule!.required) expect(el.attrs, `<${el.name}> needs ${a}`).toHaveProperty(a);
+  if (el.attrs.time !== undefined && (el.name === 'testsuite' || el.name === 'testsuites')) expect(el.attrs.time).toMatch(SUREFIRE_TIME);
+  for (const c of el.children) {
+    expect(rule!.children, `<${c.name}> inside <${el.name}>`).toContain(c.name);
+    conformsToJunit10(c);
+  }
+}
+
 describe('junitXml', () => {
   it('is well-formed, one testsuite per scenario and one testcase per step, with the right counts', async () => {
     const results = await runBoth();
     const xml = junitXml(results, { timestamp: new Date('2026-11-25T12:00:00Z'), hostname: 'ci' });
     const root = parseXml(xml);
+    conformsToJunit10(root);
     expect(root.name).toBe('testsuites');
     expect(root.attrs).toMatchObject({ tests: '6', failures: '1', errors: '0' });
     const [ok, bad] = root.children;
-    expect(ok!.attrs).toMatchObject({ name: 'passes', tests: '2', failures: '0', errors: '0', skipped: '0', timestamp: '2026-11-25T12:00:00', hostname: 'ci', id: '0', package: 'passes' });
+    expect(ok!.attrs).toMatchObject({ name: 'passes', tests: '2', failures: '0', errors: '0', skipped: '0', timestamp: '2026-11-25T12:00:00', hostname: 'ci', id: '0', package: 'passes', file: 'fixtures/scenarios/passes.yaml' });
     expect(bad!.attrs).toMatchObject({ name: 'fails <&"quoted">', tests: '4', failures: '1', errors: '0', skipped: '2', id: '1' });
     expect(bad!.children[0]!.name).toBe('properties');
     const cases = bad!.children.filter((c) => c.name === 'testcase');
@@ -117,6 +148,7 @@ describe('junitXml', () => {
     w.broken = 'bad byte \u0001 in stream';
     const r = await runScenario(parseScenario('name: e\nsteps:\n  - delay: 1s\n', 'e.yaml'), w);
     const root = parseXml(junitXml([r]));
+    conformsToJunit10(root);
     expect(root.attrs).toMatchObject({ tests: '1', failures: '0', errors: '1' });
     const error = root.children[0]!.children[1]!.children[0]!;
     expect(error.name).toBe('error');
