@@ -38,7 +38,9 @@ export async function runStepper(src: StepperSource, io: StepperIo): Promise<num
     },
   };
   const session = new StepSession(guarded, print, paint);
-  const rl = createInterface({ input: io.input, output: io.isTTY ? io.output : undefined, terminal: io.isTTY, historySize: 1000, prompt: PROMPT });
+  const rl = io.isTTY
+    ? createInterface({ input: io.input, output: io.output, terminal: true, historySize: 1000, prompt: PROMPT, completer: (l: string) => session.complete(l) })
+    : createInterface({ input: io.input, terminal: false });
   print(session.banner());
   if (io.isTTY) rl.prompt();
   try {

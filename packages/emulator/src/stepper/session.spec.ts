@@ -9,6 +9,7 @@ import { TraceRecorder } from '../trace/recorder.ts';
 import { sampleTrace, spiWindow } from '../trace/testing.ts';
 import type { StepperSource } from './cursor.ts';
 import { runStepper, traceFileSource } from './run.ts';
+import { StepSession } from './session.ts';
 
 function traceFile(events: TraceEvent[]): string {
   const path = join(mkdtempSync(join(tmpdir(), 'esphil-step-')), 'trace.jsonl');
@@ -89,6 +90,15 @@ describe('esphil step over a trace file, from a pipe', () => {
     const s = await session(traceFileSource(traceFile([spi])), ['ne', 'ne']);
     expect(s.reply(0)).toContain('SCK falling -> 0, shifts out bit 0 (b0): MOSI=1 MISO=0');
     expect(s.reply(1)).toContain('SCK rising  -> 1, samples bit 0 (b0): MOSI=1 MISO=0');
+  });
+
+  it('flags lost bytes and timing violations', async () => {
+    const spi = spiWindow({ t: 1_000n, mosi: [0xfe, 0xfd], sckHz: 4_000_000, lost: [1], violations: ['byte 0: SCK 4000000 Hz > fosc/4 (2000000 Hz)'] });
+    const s = await session(traceFileSource(traceFile([spi])), ['n']);
+    expect(s.reply(0)).toContain('  4 MHz, mode 0 (CPOL 0, CPHA 0), MSB first, 2 bytes');
+    expect(s.reply(0)).toMatch(/byte 1\/2 .*zones on: 0\n/);
+    expect(s.reply(0)).toMatch(/byte 2\/2 .*zones on: 1 LOST \(SPIF still set, the AVR had not read the previous byte\)\n/);
+    expect(s.reply(0)).toContain('  timing violation: byte 0: SCK 4000000 Hz > fosc/4 (2000000 Hz)');
   });
 
   it('jumps to times in every accepted spelling and says what happened last', async () => {
@@ -211,6 +221,13 @@ describe('esphil step over a trace file, from a pipe', () => {
     const empty = await session(day(), []);
     expect(empty.code).toBe(0);
     expect(empty.out.split('\n').filter(Boolean)).toHaveLength(1);
+  });
+
+  it('completes command names and breakpoint kinds', () => {
+    const ses = new StepSession(day(), () => undefined);
+    expect(ses.complete('ne')).toEqual([['next', 'nextbyte', 'nextedge', 'ne'], 'ne']);
+    expect(ses.complete('break z')).toEqual([['zone '], 'z']);
+    expect(ses.complete('goto 1')).toEqual([[], 'goto 1']);
   });
 
   it('prompts and colours at a terminal', async () => {

@@ -3,7 +3,7 @@
 import type { RelaysEvent, SpiEvent } from '../trace/events.ts';
 import { encodeTraceEvent } from '../trace/jsonl.ts';
 import { eventsBetween } from '../trace/query.ts';
-import { type Breakpoint, makeBreakpoint } from './breakpoints.ts';
+import { BREAK_KINDS, type Breakpoint, makeBreakpoint } from './breakpoints.ts';
 import { Cursor, type StepperSource } from './cursor.ts';
 import { type Paint, avrLines, byteLine, edgeLine, espLines, eventLine, eventText, plain, transactionLines } from './describe.ts';
 import { formatSpan, formatTime, parseTime } from './time.ts';
@@ -79,6 +79,19 @@ export class StepSession {
       this.print(this.paint.error(msg.startsWith(cmd.names[0]!) ? msg : `${cmd.names[0]}: ${msg}`));
     }
     return !this.quit;
+  }
+
+  /** readline completer: command names, then breakpoint kinds after `break`. */
+  complete(line: string): [string[], string] {
+    const words = line.trimStart().split(/\s+/);
+    if (words.length === 1) {
+      const names = this.commands.flatMap((c) => c.names).filter((n) => n.length > 1 && n.startsWith(words[0]!));
+      return [names, words[0]!];
+    }
+    if (words.length === 2 && (words[0] === 'break' || words[0] === 'b')) {
+      return [BREAK_KINDS.filter((k) => k.startsWith(words[1]!)).map((k) => `${k} `), words[1]!];
+    }
+    return [[], line];
   }
 
   banner(): string {
