@@ -1,6 +1,6 @@
 // JUnit XML for CI systems: one <testsuite> per scenario file, one <testcase> per
-// step, so a CI page shows which step failed. Attributes follow the common schema
-// (Jenkins/xunit junit-10.xsd; reporters.spec.ts checks every element and attribute against it): skipped
+// step, so a CI page shows which step failed. Elements and attributes are those of
+// the common schema (Jenkins/xunit junit-10.xsd; reporters.spec.ts checks them):
 // steps after a failure are <skipped/>, StepFailure is <failure>, a world error <error>.
 import { hostname } from 'node:os';
 import { basename, extname } from 'node:path';
