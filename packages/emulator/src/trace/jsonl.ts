@@ -16,7 +16,8 @@ export class TraceFormatError extends Error {
   }
 }
 
-function jsonValue(this: unknown, key: string, value: unknown): unknown {
+/** JSON.stringify replacer of the trace encoding: bigint as decimal string, bytes as hex. */
+export function jsonValue(this: unknown, key: string, value: unknown): unknown {
   // `value` has already been through Buffer#toJSON; the holder still has the bytes.
   const raw = (this as Record<string, unknown>)[key];
   if (raw instanceof Uint8Array) return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('hex');
