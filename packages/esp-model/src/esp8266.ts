@@ -3,6 +3,7 @@ import type { EspOptions } from './contract.ts';
 import { checkGpioPin, type Level } from './core/gpio.ts';
 import type { SerialLine } from './core/serial.ts';
 import { Machine } from './machine.ts';
+import { pemCertificates } from './bearssl/x509.ts';
 
 const U32_LIMIT = 2 ** 32;
 
@@ -42,6 +43,16 @@ export class Esp8266 {
       if (typeof opts.sketch?.[k] !== 'string' || !opts.sketch[k]) {
         throw new TypeError(`EspOptions.sketch.${k} must be a non-empty string`);
       }
+    }
+    const port = opts.sketch.brokerPort;
+    if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+      throw new RangeError(`EspOptions.sketch.brokerPort must be 1..65535, got ${port}`);
+    }
+    // The sketch would only find out in setup(); a configuration error should stop the caller now.
+    pemCertificates(opts.sketch.caPem, 'EspOptions.sketch.caPem');
+    pemCertificates(opts.sketch.certPem, 'EspOptions.sketch.certPem');
+    if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(opts.sketch.keyPem)) {
+      throw new Error('EspOptions.sketch.keyPem: no PEM PRIVATE KEY block found');
     }
   }
 

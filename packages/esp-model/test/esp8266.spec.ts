@@ -5,8 +5,21 @@ import { WIFI_JOIN_MS, WL_CONNECTED } from '../src/core/wifi.ts';
 import { SNTP_RECV_TIMEOUT_MS } from '../src/core/sntp.ts';
 import { BR_ERR_X509_EXPIRED } from '../src/bearssl/errors.ts';
 import { FakeWorld } from './helpers/world.ts';
+import { Esp8266 } from '../src/esp8266.ts';
 
 const MS = 1_000_000n;
+
+describe('Esp8266 options', () => {
+  it('refuses unusable configuration up front, naming the field', () => {
+    const ok = new FakeWorld();
+    const base = (ok.esp as unknown as { opts: ConstructorParameters<typeof Esp8266>[0] }).opts;
+    expect(() => new Esp8266({ ...base, millisAtBoot: 2 ** 32 })).toThrow(/millisAtBoot/);
+    expect(() => new Esp8266({ ...base, sketch: { ...base.sketch, caPem: 'garbage' } })).toThrow(/sketch\.caPem: no PEM CERTIFICATE/);
+    expect(() => new Esp8266({ ...base, sketch: { ...base.sketch, keyPem: 'garbage' } })).toThrow(/sketch\.keyPem/);
+    expect(() => new Esp8266({ ...base, sketch: { ...base.sketch, brokerPort: 0 } })).toThrow(/brokerPort/);
+    expect(() => new Esp8266({ ...base, sketch: { ...base.sketch, ssid: '' } })).toThrow(/sketch\.ssid/);
+  });
+});
 
 describe('Esp8266 board running the irrigation sketch', () => {
   it('joins Wi-Fi, syncs the clock, connects MQTT over TLS and subscribes QoS 0 to its topics', async () => {
@@ -159,6 +172,19 @@ describe('Esp8266 board running the irrigation sketch', () => {
     w.esp.powerOn();
     await w.run(60_000, () => w.net.brokers.length === 2 && w.broker().count('subscribe') === 3);
     expect(w.esp.snapshot().boots).toBe(2);
+  });
+
+  it('is deterministic: the same inputs give the same serial, GPIO and SPI trace', async () => {
+    const trace = async () => {
+      const w = new FakeWorld({ zoneWalk: true });
+      w.esp.powerOn();
+      await w.untilSubscribed(180_000);
+      w.broker().publish('irrigation/zone/on', '4 30');
+      await w.run(60_000);
+      const fmt = (x: unknown) => JSON.stringify(x, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+      return fmt([w.serial, w.gpio, w.spi]);
+    };
+    expect(await trace()).toBe(await trace());
   });
 
   it('walks the zones at start-up when asked', async () => {
