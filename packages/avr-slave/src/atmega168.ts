@@ -1,0 +1,197 @@
+// The ATmega168 of the node: avr8js CPU (16 KB flash, 1 KB SRAM), ports B/C/D,
+// timers 0/1/2, USART0, 512 B EEPROM, watchdog, the SPI slave, the relay
+// board on PORTD, and a run loop that fast-forwards sleep and polling loops.
+// Reset (power-on, RESET pin, watchdog) follows datasheet 10.2: I/O registers
+// return to their initial values, SRAM and EEPROM keep their contents.
+import { AVREEPROM, AVRIOPort, AVRTimer, AVRUSART, CPU, EEPROMMemoryBackend } from 'avr8js';
+import {
+  DEFAULT_FREQUENCY,
+  EEARH,
+  EEPROM_BYTES,
+  EEPROM_ERASE_MS,
+  EEPROM_WRITE_MS,
+  FLASH_BYTES,
+  IO_RESET_VALUES,
+  MCUSR,
+  SRAM_BYTES,
+  atmega168Config,
+} from './atmega168-config.ts';
+import { dropClockEvents, headClockEvent } from './cpu-internals.ts';
+import { parseIntelHex } from './intel-hex.ts';
+import { RelayBoard } from './relay-board.ts';
+import { RunLoop, type IdleStats } from './run-loop.ts';
+import { SPISlave, type SPIStats } from './spi-slave.ts';
+import { Watchdog, atmega168WatchdogConfig } from './watchdog.ts';
+
+/** PinOverrideMode.None in avr8js's gpio.ts (the enum is not exported). */
+const PIN_OVERRIDE_NONE = 0;
+
+// MCUSR bits (10.9.1):
+const MCUSR_PORF = 0x01; // Power-on Reset Flag
+const MCUSR_EXTRF = 0x02; // External Reset Flag
+const MCUSR_WDRF = 0x08; // Watchdog System Reset Flag
+const EEARH_EEAR8 = 0x01; // the only implemented bit of EEARH on the 168 (8.6.1)
+
+export type ResetSource = 'power-on' | 'external' | 'watchdog';
+
+export interface ATmega168Options {
+  /** Clock in Hz; default 8 MHz (internal RC). */
+  frequency?: number;
+  /** false runs sleep and polling loops cycle by cycle (the reference for fast-forward). Default true. */
+  fastForward?: boolean;
+}
+
+export interface ATmega168Stats extends SPIStats, IdleStats {
+  resets: Record<ResetSource, number>;
+}
+
+export class ATmega168 {
+  readonly frequency: number;
+  readonly cpu = new CPU(new Uint16Array(FLASH_BYTES / 2), SRAM_BYTES);
+  readonly portB = new AVRIOPort(this.cpu, atmega168Config.portB);
+  readonly portC = new AVRIOPort(this.cpu, atmega168Config.portC);
+  readonly portD = new AVRIOPort(this.cpu, atmega168Config.portD);
+  readonly usart: AVRUSART;
+  readonly spi: SPISlave;
+  readonly watchdog: Watchdog;
+  readonly relays: RelayBoard;
+  /** EEPROM cells; they survive every reset. */
+  readonly eepromMemory = new EEPROMMemoryBackend(EEPROM_BYTES);
+  private timers!: [AVRTimer, AVRTimer, AVRTimer];
+  private eepromBlock!: AVREEPROM;
+  private readonly runLoop: RunLoop;
+  private resetHeld = false;
+  private readonly resetCounts: Record<ResetSource, number> = { 'power-on': 0, external: 0, watchdog: 0 };
+
+  constructor(opts: ATmega168Options = {}) {
+    this.frequency = opts.frequency ?? DEFAULT_FREQUENCY;
+    if (!(this.frequency > 0)) throw new RangeError(`ATmega168: frequency ${opts.frequency} Hz is not positive`);
+    const { cpu } = this;
+    this.usart = new AVRUSART(cpu, atmega168Config.usart0, this.frequency);
+    this.spi = new SPISlave(cpu, atmega168Config.spi, this.portB, this.frequency);
+    this.watchdog = new Watchdog(cpu, atmega168WatchdogConfig, this.frequency);
+    this.watchdog.onSystemReset = () => this.reset('watchdog', true);
+    this.relays = new RelayBoard(cpu, this.portD);
+    this.runLoop = new RunLoop(cpu, opts.fastForward ?? true, () => this.spi.readSideState);
+    this.cpu.progMem.fill(0xffff);
+    this.reset('power-on');
+  }
+
+  get timer0(): AVRTimer {
+    return this.timers[0];
+  }
+  get timer1(): AVRTimer {
+    return this.timers[1];
+  }
+  get timer2(): AVRTimer {
+    return this.timers[2];
+  }
+  get eeprom(): AVREEPROM {
+    return this.eepromBlock;
+  }
+
+  get cycles(): number {
+    return this.cpu.cycles;
+  }
+
+  get stats(): ATmega168Stats {
+    return { ...this.spi.stats, ...this.runLoop.stats, resets: { ...this.resetCounts } };
+  }
+
+  /** Loads an Intel HEX image into flash and restarts from the reset vector. Throws HexError. */
+  loadHex(text: string, fileName?: string): void {
+    this.loadProgram(parseIntelHex(text, fileName));
+  }
+
+  /** Programs flash (unwritten words read 0xFFFF) and applies a power-on reset. */
+  loadProgram(flash: Uint8Array): void {
+    if (flash.length > FLASH_BYTES) throw new RangeError(`ATmega168: program of ${flash.length} bytes exceeds the ${FLASH_BYTES}-byte flash`);
+    this.cpu.progBytes.fill(0xff);
+    this.cpu.progBytes.set(flash);
+    this.runLoop.rescan();
+    this.reset('power-on');
+  }
+
+  /** External RESET pin: low holds the chip in reset, the rising edge starts it from address 0. */
+  setResetPin(high: boolean): void {
+    if (high === !this.resetHeld) return;
+    this.resetHeld = !high;
+    if (!high) this.reset('external');
+  }
+
+  get inReset(): boolean {
+    return this.resetHeld;
+  }
+
+  /** Executes until cycles >= targetCycle and returns the cycle reached. */
+  runUntil(targetCycle: number, opts: { stopWhenIdle?: boolean } = {}): number {
+    if (!Number.isFinite(targetCycle)) throw new RangeError(`ATmega168.runUntil: target cycle ${targetCycle} is not finite`);
+    const { cpu } = this;
+    if (this.resetHeld) {
+      // Held in reset: the clock runs, nothing executes and no peripheral acts.
+      if (cpu.cycles < targetCycle) cpu.cycles = targetCycle;
+      return cpu.cycles;
+    }
+    this.runLoop.runUntil(targetCycle, opts.stopWhenIdle === true);
+    return cpu.cycles;
+  }
+
+  /** Asleep with no wake-up interrupt, in a detected polling loop, or held in reset. */
+  isIdle(): boolean {
+    return this.resetHeld || this.runLoop.isIdle();
+  }
+
+  get sleeping(): boolean {
+    return this.runLoop.sleeping;
+  }
+
+  /** Cycle of the next scheduled clock event (SPI byte end, timer tick, watchdog time-out, ...). */
+  nextEventCycle(): number | undefined {
+    if (this.resetHeld) return undefined;
+    return headClockEvent(this.cpu)?.cycles;
+  }
+
+  /**
+   * Resets the MCU. `fromClockEvent` when called inside a clock-event callback
+   * (the watchdog time-out), so the event queue stays consistent.
+   */
+  reset(source: ResetSource, fromClockEvent = false): void {
+    const { cpu } = this;
+    const relink = dropClockEvents(cpu, fromClockEvent);
+    const mcusr = source === 'power-on' ? MCUSR_PORF : cpu.data[MCUSR]! | (source === 'external' ? MCUSR_EXTRF : MCUSR_WDRF);
+    cpu.data.fill(0, 0x20, 0x100);
+    cpu.data[MCUSR] = mcusr;
+    for (const [addr, value] of IO_RESET_VALUES) cpu.data[addr] = value;
+    cpu.reset(); // PC = 0, SP = RAMEND, no pending interrupts
+    for (const port of [this.portB, this.portC, this.portD]) this.resetPort(port);
+    this.timers = [
+      new AVRTimer(cpu, atmega168Config.timer0),
+      new AVRTimer(cpu, atmega168Config.timer1),
+      new AVRTimer(cpu, atmega168Config.timer2),
+    ];
+    this.usart.reset();
+    this.eepromBlock = new AVREEPROM(cpu, this.eepromMemory, {
+      ...atmega168Config.eeprom,
+      eraseCycles: Math.round((EEPROM_ERASE_MS / 1000) * this.frequency),
+      writeCycles: Math.round((EEPROM_WRITE_MS / 1000) * this.frequency),
+    });
+    cpu.writeHooks[EEARH] = (value) => {
+      cpu.data[EEARH] = value & EEARH_EEAR8;
+      return true;
+    };
+    this.spi.reset();
+    this.watchdog.reset();
+    this.runLoop.reset();
+    this.resetCounts[source]++;
+    relink();
+  }
+
+  /** All pins tri-stated (DDR = PORT = 0) and released by the timers (13.2.1). */
+  private resetPort(port: AVRIOPort): void {
+    const { cpu } = this;
+    const { DDR } = port.portConfig;
+    for (let pin = 0; pin < 8; pin++) port.timerOverridePin(pin, PIN_OVERRIDE_NONE);
+    port.externalClockListeners.fill(null);
+    cpu.writeHooks[DDR]!(0, 0, DDR, 0xff);
+  }
+}

@@ -1,0 +1,13 @@
+// The bundled firmware images, built from ../firmware by its Makefile.
+import { fileURLToPath } from 'node:url';
+
+const fixture = (name: string): string => fileURLToPath(new URL(`../../../fixtures/avr/${name}`, import.meta.url));
+
+/** Absolute paths of the bundled relay-slave builds (sleeping, and polling SPIF). */
+export const BUNDLED_HEX: { readonly sleep: string; readonly poll: string } = {
+  sleep: fixture('relay-slave.hex'),
+  poll: fixture('relay-slave-poll.hex'),
+};
+
+/** CPU-bound firmware for the instruction-rate benchmarks. */
+export const BENCH_BUSY_HEX = fixture('bench-busy.hex');

@@ -1,0 +1,9 @@
+export { ATmega168, type ATmega168Options, type ATmega168Stats, type ResetSource } from './atmega168.ts';
+export * from './atmega168-config.ts';
+export { BENCH_BUSY_HEX, BUNDLED_HEX } from './bundled.ts';
+export { HexError, parseIntelHex, type ParseIntelHexOptions } from './intel-hex.ts';
+export { RelayBoard, RELAY_COUNT, energisedZones, type RelayChange } from './relay-board.ts';
+export type { IdleStats } from './run-loop.ts';
+export { SPISlave, reverseBits, type ClockByteOptions, type SPIByte, type SPIMode, type SPIStats } from './spi-slave.ts';
+export { Watchdog, atmega168WatchdogConfig, type WatchdogConfig } from './watchdog.ts';
+export { AVRIOPort, AVRTimer, AVRUSART, AVREEPROM, CPU, PinState } from 'avr8js';

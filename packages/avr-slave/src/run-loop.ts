@@ -1,0 +1,232 @@
+// The ATmega168's execution loop: avr8js instructions and clock events, plus
+// idle fast-forward. SLEEP (with SMCR.SE) stops the core until an interrupt;
+// a pure polling loop repeats the same iteration until a clock event changes
+// what it reads. Both are jumped over to the next clock event with the same
+// result, cycle for cycle, as stepping through them (the spec runs both ways).
+import { avrInstruction, type CPU } from 'avr8js';
+import { deliverInterrupt, fireDueClockEvent, headClockEvent, type ClockEvent } from './cpu-internals.ts';
+import { MARK_LOOP, MARK_SLEEP, isPollSafe, scanProgram, type ProgramMarks } from './poll-loop.ts';
+import { SLEEP_WAKEUP_CYCLES, canWake, sleepModeOnSLEEP } from './sleep.ts';
+
+/** Consecutive iterations that were not a fixed point before a loop is no longer probed. */
+const MAX_PROBE_MISSES = 8;
+/** Instructions one probed iteration may take (loop bodies are at most MAX_LOOP_WORDS words). */
+const MAX_PROBE_STEPS = 64;
+const SPL = 0x5d;
+const SREG = 0x5f;
+const STATE_BYTES = 32 + 3; // r0..r31, SPL, SPH, SREG
+
+export interface IdleStats {
+  /** Cycles not executed instruction by instruction (asleep or in a polling loop). */
+  fastForwardedCycles: number;
+  sleepCycles: number;
+  sleeps: number;
+  pollLoopSkips: number;
+}
+
+interface PollIdle {
+  head: number;
+  state: Uint8Array;
+  io: Uint8Array;
+  spi: number;
+  event: ClockEvent | null;
+}
+
+export class RunLoop {
+  sleeping = false;
+  readonly stats: IdleStats = { fastForwardedCycles: 0, sleepCycles: 0, sleeps: 0, pollLoopSkips: 0 };
+  private sleepMode = 0;
+  private program: ProgramMarks;
+  private readonly misses = new Map<number, number>();
+  private pollIdle: PollIdle | null = null;
+  private readonly before = new Uint8Array(STATE_BYTES);
+
+  constructor(
+    private readonly cpu: CPU,
+    /** false: step sleep cycle by cycle and run polling loops in full (the reference). */
+    readonly fastForward: boolean,
+    /** Peripheral state that register reads can change (SPI's SPIF-clear sequence). */
+    private readonly readSideState: () => number,
+  ) {
+    this.program = scanProgram(cpu.progMem);
+  }
+
+  /** After flash changed. */
+  rescan(): void {
+    this.program = scanProgram(this.cpu.progMem);
+    this.misses.clear();
+  }
+
+  /** MCU reset: the core is awake at the reset vector. */
+  reset(): void {
+    this.sleeping = false;
+    this.pollIdle = null;
+  }
+
+  /** Runs until cycles >= target; with stopWhenIdle returns once asleep or polling with nothing to take. */
+  runUntil(target: number, stopWhenIdle: boolean): void {
+    const { cpu } = this;
+    for (;;) {
+      if (this.sleeping) {
+        this.sleep(target, stopWhenIdle);
+        if (this.sleeping) return;
+      }
+      if (cpu.cycles >= target) return;
+      if (this.execute(target, stopWhenIdle)) return;
+    }
+  }
+
+  isIdle(): boolean {
+    const { cpu } = this;
+    if (this.sleeping) return !canWake(cpu, this.sleepMode);
+    const p = this.pollIdle;
+    if (!p || cpu.pc !== p.head || (cpu.interruptsEnabled && cpu.nextInterrupt >= 0)) return false;
+    if (headClockEvent(cpu) !== p.event || (p.event && p.event.cycles <= cpu.cycles)) return false;
+    this.captureState(this.before);
+    return equalBytes(this.before, p.state) && equalBytes(cpu.data.subarray(0x20, 0x100), p.io) && this.readSideState() === p.spi;
+  }
+
+  /** Executes instructions; true when it stopped because the core idles and stopWhenIdle was asked. */
+  private execute(target: number, stopWhenIdle: boolean): boolean {
+    const { cpu } = this;
+    const { marks } = this.program;
+    while (cpu.cycles < target) {
+      const mark = marks[cpu.pc];
+      if (mark === 0) {
+        avrInstruction(cpu);
+        cpu.tick();
+      } else if (mark === MARK_SLEEP) {
+        if (this.enterSleep()) return false;
+      } else if (mark === MARK_LOOP && this.probeLoop(target, stopWhenIdle)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private enterSleep(): boolean {
+    const { cpu } = this;
+    const mode = sleepModeOnSLEEP(cpu);
+    avrInstruction(cpu);
+    if (mode < 0) {
+      cpu.tick();
+      return false;
+    }
+    this.sleeping = true;
+    this.sleepMode = mode;
+    this.stats.sleeps++;
+    return true;
+  }
+
+  /**
+   * Asleep: each cycle fires the clock event due (one per cycle, like CPU.tick()) and
+   * checks for a wake-up interrupt. Fast-forward jumps straight to the next event.
+   */
+  private sleep(target: number, stopWhenIdle: boolean): void {
+    const { cpu } = this;
+    if (this.wake()) return;
+    for (;;) {
+      if (cpu.cycles >= target || stopWhenIdle) return;
+      let next = cpu.cycles + 1;
+      if (this.fastForward) {
+        const event = headClockEvent(cpu);
+        next = Math.min(target, event ? Math.max(event.cycles, next) : target);
+        this.stats.fastForwardedCycles += next - cpu.cycles;
+      }
+      this.stats.sleepCycles += next - cpu.cycles;
+      cpu.cycles = next;
+      fireDueClockEvent(cpu);
+      if (!this.sleeping || this.wake()) return; // a watchdog reset also ends sleep
+    }
+  }
+
+  private wake(): boolean {
+    const { cpu } = this;
+    if (!canWake(cpu, this.sleepMode)) return false;
+    this.sleeping = false;
+    cpu.cycles += SLEEP_WAKEUP_CYCLES;
+    deliverInterrupt(cpu);
+    return true;
+  }
+
+  /**
+   * At a candidate loop head: runs one iteration, checking that it only reads registers
+   * that change at clock events. If it comes back to the head with the register file,
+   * SREG, SP and the SPI read state unchanged and no event came due, every further
+   * iteration is the same until the next event: jump whole iterations up to it.
+   */
+  private probeLoop(target: number, stopWhenIdle: boolean): boolean {
+    const { cpu } = this;
+    const head = cpu.pc;
+    const end = this.program.loopEnds.get(head)!;
+    const before = this.before;
+    this.captureState(before);
+    const spiBefore = this.readSideState();
+    const eventBefore = headClockEvent(cpu);
+    const start = cpu.cycles;
+    let steps = 0;
+    do {
+      if (!isPollSafe(cpu, cpu.pc)) {
+        // At the head: never a polling loop. Further in: this path is not, the loop may be.
+        if (steps === 0) this.program.marks[head] = 0;
+        else this.miss(head);
+        return false;
+      }
+      avrInstruction(cpu);
+      cpu.tick();
+      steps++;
+    } while (cpu.pc !== head && cpu.pc >= head && cpu.pc <= end && cpu.cycles < target && steps < MAX_PROBE_STEPS);
+    if (cpu.pc !== head) return false; // left the loop, or stopped part way
+    const quiet = headClockEvent(cpu) === eventBefore && (!eventBefore || eventBefore.cycles > cpu.cycles);
+    if (!quiet || this.readSideState() !== spiBefore || !this.sameState(before)) {
+      this.miss(head);
+      return false;
+    }
+    this.misses.delete(head);
+    this.pollIdle = {
+      head,
+      state: before.slice(),
+      io: cpu.data.slice(0x20, 0x100),
+      spi: spiBefore,
+      event: eventBefore,
+    };
+    if (stopWhenIdle) return true;
+    if (!this.fastForward) return false;
+    const period = cpu.cycles - start;
+    const limit = eventBefore ? Math.min(eventBefore.cycles, target) : target;
+    // Every instruction boundary skipped must lie before the event and before the target.
+    const iterations = Math.floor((limit - 1 - cpu.cycles) / period);
+    if (iterations > 0) {
+      cpu.cycles += iterations * period;
+      this.stats.fastForwardedCycles += iterations * period;
+      this.stats.pollLoopSkips++;
+    }
+    return false;
+  }
+
+  private miss(head: number): void {
+    const misses = (this.misses.get(head) ?? 0) + 1;
+    this.misses.set(head, misses);
+    if (misses >= MAX_PROBE_MISSES) this.program.marks[head] = 0;
+  }
+
+  private captureState(into: Uint8Array): void {
+    const { data } = this.cpu;
+    into.set(data.subarray(0, 32));
+    into[32] = data[SPL]!;
+    into[33] = data[SPL + 1]!;
+    into[34] = data[SREG]!;
+  }
+
+  private sameState(before: Uint8Array): boolean {
+    const { data } = this.cpu;
+    for (let i = 0; i < 32; i++) if (data[i] !== before[i]) return false;
+    return data[SPL] === before[32] && data[SPL + 1] === before[33] && data[SREG] === before[34];
+  }
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
