@@ -33,7 +33,8 @@ export class Params {
     } else if (shorthand !== undefined) {
       this.entries.set(shorthand, { key: null, value: node });
     } else {
-      where.fail(node, 'takes no value here (expected a mapping of parameters or nothing)');
+      const got = isSeq(node) ? 'a list' : isScalar(node) ? JSON.stringify(node.value) : 'something else';
+      where.fail(node, `expected a mapping of parameters ({name: value, ...}) or nothing, got ${got}`);
     }
   }
 

@@ -99,7 +99,7 @@ describe('publish', () => {
     expect(invalid('publish: {topic: a/#, payload: x}')).toBe('step 1 (publish): topic: a topic name cannot hold wildcards (+ #): "a/#"');
     expect(invalid('publish: {topic: a, payload: 5}')).toBe('step 1 (publish): payload: expected a string, got number 5 (quote it)');
     expect(invalid('publish: {topic: a, payload: x, qos: 3}')).toBe('step 1 (publish): qos: expected one of 0, 1, 2, got 3');
-    expect(invalid('publish: a/b')).toBe('step 1 (publish): takes no value here (expected a mapping of parameters or nothing)');
+    expect(invalid('publish: a/b')).toBe('step 1 (publish): expected a mapping of parameters ({name: value, ...}) or nothing, got "a/b"');
   });
 });
 
@@ -210,6 +210,6 @@ describe('clock, wifi, broker, avr-reset', () => {
     expect(invalid('set-clock: 2026-06-01T05:00:00')).toMatch(/^step 1 \(set-clock\): utc: expected an ISO date/);
     expect(invalid('broker: pause')).toBe('step 1 (broker): action: expected one of stop, start, restart, got "pause"');
     expect(invalid('avr-reset: {now: true}')).toBe('step 1 (avr-reset): unknown parameter "now" (this step takes none)');
-    expect(invalid('avr-reset: 1')).toBe('step 1 (avr-reset): takes no value here (expected a mapping of parameters or nothing)');
+    expect(invalid('avr-reset: [1]')).toBe('step 1 (avr-reset): expected a mapping of parameters ({name: value, ...}) or nothing, got a list');
   });
 });
