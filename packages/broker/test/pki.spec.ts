@@ -6,6 +6,7 @@ import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_CERTS, FIXTURE_DATE, TrustStore, generatePki, verifyClientChain } from '../src/index.ts';
 import { makeCrl } from '../src/pki/crl.ts';
+import { issueCertificate, newRsaKey } from '../src/pki/x509.ts';
 import { PKI, pem } from './helpers.ts';
 
 const der = (name: string): Buffer => new X509Certificate(pem(name)).raw;
@@ -116,6 +117,22 @@ describe('fixtures/pki', () => {
     const rogue = { cert: forge.pki.certificateFromPem(pem('rogue-ca.crt')), key: { privateKeyPem: pem('rogue-ca.key'), publicKeyPem: '' } };
     const bad = makeCrl(rogue, { thisUpdate: new Date('2026-01-01T00:00:00Z'), nextUpdate: new Date('2027-01-01T00:00:00Z'), crlNumber: 1, revoked: [] });
     expect(() => new TrustStore(pem('ca.crt'), 'ca.crt', bad, 'rogue.crl')).toThrow('rogue.crl: CRL #1 is not signed by any certificate in the cafile');
+  });
+
+  it('a chain through an intermediate CA is walked at the broker date', () => {
+    const root = { cert: forge.pki.certificateFromPem(pem('ca.crt')), key: { privateKeyPem: pem('ca.key'), publicKeyPem: '' } };
+    const mid = (from: string, to: string) =>
+      issueCertificate({ commonName: 'esphil Intermediate', purpose: 'ca', notBefore: new Date(from), notAfter: new Date(to), key: newRsaKey() }, root);
+    const leafOf = (issuer: ReturnType<typeof mid>) =>
+      issueCertificate({ commonName: 'via-intermediate', purpose: 'clientAuth', notBefore: new Date('2025-01-01'), notAfter: new Date('2030-01-01'), key: newRsaKey() }, issuer);
+    const plain = new TrustStore(pem('ca.crt'), 'ca.crt');
+    const d = (i: { certPem: string }) => new X509Certificate(i.certPem).raw;
+    const good = mid('2025-01-01', '2030-01-01');
+    expect(verifyClientChain([d(leafOf(good)), d(good)], plain, FIXTURE_DATE.getTime())).toMatchObject({ ok: true, commonName: 'via-intermediate' });
+    const old = mid('2020-01-01', '2026-01-01');
+    expect(verifyClientChain([d(leafOf(old)), d(old)], plain, FIXTURE_DATE.getTime())).toMatchObject({ ok: false, code: 'X509_V_ERR_CERT_HAS_EXPIRED' });
+    // without the intermediate the leaf's issuer is unknown
+    expect(verifyClientChain([d(leafOf(good))], plain, FIXTURE_DATE.getTime())).toMatchObject({ ok: false, code: 'X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY' });
   });
 
   it('README documents every file', () => {
