@@ -1,6 +1,7 @@
 // BearSSL::WiFiClientSecure (ESP8266 core WiFiClientSecureBearSSL.cpp): TCP from the world's
 // network, TLS 1.2 run by Node's `tls`, the server chain judged by the model at the ESP's time().
 import tls from 'node:tls';
+import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { X509Certificate } from 'node:crypto';
 import type { Network } from '../contract.ts';
@@ -132,7 +133,7 @@ export class WiFiClientSecure {
   }
 
   private startTls(stream: Duplex, host: string): tls.TLSSocket {
-    const isIp = /^[\d.]+$|:/.test(host);
+    const isIp = isIP(host) !== 0; // SNI carries host names only (RFC 6066)
     const sock = tls.connect({
       socket: stream,
       rejectUnauthorized: false, // the chain is judged below, at the ESP's own clock

@@ -3,6 +3,7 @@
 import mqttPacket from 'mqtt-packet';
 import type { Cpu } from '../core/cpu.ts';
 import type { MqttTransport } from './client.ts';
+import { deadlineAfterMillis, readPacket, type PubSubEventKind, type ReadResult } from './read-packet.ts';
 import {
   MQTT_CONNECTED,
   MQTT_CONNECTION_LOST,
@@ -23,13 +24,8 @@ import {
 export type MqttCallback = (topic: string, payload: Uint8Array, length: number) => void;
 
 export interface PubSubEvent {
-  kind: 'dropped-oversize' | 'malformed' | 'read-timeout';
+  kind: PubSubEventKind;
   detail: string;
-}
-
-interface ReadResult {
-  len: number;
-  llen: number;
 }
 
 const u32 = (x: number) => x >>> 0;
@@ -93,7 +89,7 @@ export class PubSubClient {
     this.events.push(cb);
   }
 
-  private note(kind: PubSubEvent['kind'], detail: string): void {
+  private note(kind: PubSubEventKind, detail: string): void {
     for (const cb of this.events) cb({ kind, detail });
   }
 
@@ -123,7 +119,7 @@ export class PubSubClient {
     this.lastInActivity = this.lastOutActivity = this.cpu.millis();
     const gotBytes = await this.cpu.block(
       () => this.client.available() > 0,
-      this.deadlineAfter(this.lastInActivity, this.socketTimeout * 1000),
+      deadlineAfterMillis(this.cpu, this.lastInActivity, this.socketTimeout * 1000),
     );
     if (!gotBytes) {
       this._state = MQTT_CONNECTION_TIMEOUT;
@@ -253,77 +249,20 @@ export class PubSubClient {
     return packet;
   }
 
+  /** readPacket() with the C++'s reaction to a bad remaining length: kill the connection. */
+  private async readPacket(): Promise<ReadResult> {
+    const r = await readPacket(this.cpu, this.client, this.buffer, this.socketTimeout, (kind, detail) => this.note(kind, detail));
+    if (r.badLength) {
+      this._state = MQTT_DISCONNECTED;
+      this.client.stop();
+    }
+    return r;
+  }
+
   private writePacket(pkt: Uint8Array): boolean {
     const rc = this.client.write(pkt);
     this.lastOutActivity = this.cpu.millis();
     return rc === pkt.length;
-  }
-
-  private deadlineAfter(startMillis: number, ms: number): bigint {
-    const elapsed = u32(this.cpu.millis() - startMillis);
-    return this.cpu.nsAfterMillis(Math.max(0, ms - elapsed));
-  }
-
-  /** readByte(): waits up to the socket timeout for one byte. */
-  private async readByte(): Promise<number | null> {
-    if (this.client.available() > 0) return this.client.read();
-    const start = this.cpu.millis();
-    const ok = await this.cpu.block(() => this.client.available() > 0, this.deadlineAfter(start, this.socketTimeout * 1000));
-    if (!ok) {
-      this.note('read-timeout', `no byte from broker within ${this.socketTimeout} s`);
-      return null;
-    }
-    return this.client.read();
-  }
-
-  /** readPacket(): whole packet read; bytes past the buffer are consumed and the packet dropped. */
-  private async readPacket(): Promise<ReadResult> {
-    const buf = this.buffer;
-    let len = 0;
-    const first = await this.readByte();
-    if (first === null) return { len: 0, llen: 0 };
-    buf[len++] = first;
-    const isPublish = (first & 0xf0) === MQTTPUBLISH;
-    let multiplier = 1;
-    let length = 0;
-    let digit: number;
-    do {
-      if (len === 5) {
-        // Invalid remaining length encoding - kill the connection
-        this.note('malformed', 'remaining length longer than 4 bytes');
-        this._state = MQTT_DISCONNECTED;
-        this.client.stop();
-        return { len: 0, llen: 0 };
-      }
-      const d = await this.readByte();
-      if (d === null) return { len: 0, llen: 0 };
-      digit = d;
-      buf[len++] = digit;
-      length += (digit & 127) * multiplier;
-      multiplier *= 128;
-    } while ((digit & 128) !== 0);
-    const llen = len - 1;
-    let start = 0;
-    if (isPublish) {
-      for (let k = 0; k < 2; k++) {
-        const b = await this.readByte();
-        if (b === null) return { len: 0, llen };
-        buf[len++] = b;
-      }
-      start = 2;
-    }
-    let idx = len;
-    for (let i = start; i < length; i++) {
-      const b = await this.readByte();
-      if (b === null) return { len: 0, llen };
-      if (len < buf.length) buf[len++] = b;
-      idx++;
-    }
-    if (idx > buf.length) {
-      this.note('dropped-oversize', `dropped ${idx}-byte packet (type 0x${first.toString(16)}): larger than the ${buf.length}-byte buffer`);
-      return { len: 0, llen };
-    }
-    return { len, llen };
   }
 
   /** Earliest virtual time loop() has work: now if bytes wait or the link changed, else the keepalive deadline. */

@@ -1,0 +1,85 @@
+// PubSubClient 2.8 readByte()/readPacket(): byte-at-a-time reads, each allowed the socket
+// timeout; a packet longer than the buffer is read to its end and then dropped.
+import type { Cpu } from '../core/cpu.ts';
+import type { MqttTransport } from './client.ts';
+import { MQTTPUBLISH } from './constants.ts';
+
+export type PubSubEventKind = 'dropped-oversize' | 'malformed' | 'read-timeout';
+
+export interface ReadResult {
+  /** Bytes kept in the buffer; 0 = nothing usable (timeout, oversize, bad length). */
+  len: number;
+  /** Remaining-length bytes after the fixed header byte. */
+  llen: number;
+  /** Remaining length encoded in more than 4 bytes: the caller kills the connection. */
+  badLength?: boolean;
+}
+
+/** The instant at which `millis() - startMillis >= ms` (unsigned), i.e. the C++ timeout check passes. */
+export function deadlineAfterMillis(cpu: Cpu, startMillis: number, ms: number): bigint {
+  const elapsed = (cpu.millis() - startMillis) >>> 0;
+  return cpu.nsAfterMillis(Math.max(0, ms - elapsed));
+}
+
+export async function readPacket(
+  cpu: Cpu,
+  client: MqttTransport,
+  buf: Uint8Array,
+  socketTimeoutS: number,
+  note: (kind: PubSubEventKind, detail: string) => void,
+): Promise<ReadResult> {
+  const readByte = async (): Promise<number | null> => {
+    if (client.available() > 0) return client.read();
+    const start = cpu.millis();
+    const ok = await cpu.block(() => client.available() > 0, deadlineAfterMillis(cpu, start, socketTimeoutS * 1000));
+    if (!ok) {
+      note('read-timeout', `no byte from broker within ${socketTimeoutS} s`);
+      return null;
+    }
+    return client.read();
+  };
+
+  let len = 0;
+  const first = await readByte();
+  if (first === null) return { len: 0, llen: 0 };
+  buf[len++] = first;
+  const isPublish = (first & 0xf0) === MQTTPUBLISH;
+  let multiplier = 1;
+  let length = 0;
+  let digit: number;
+  do {
+    if (len === 5) {
+      note('malformed', 'remaining length longer than 4 bytes');
+      return { len: 0, llen: 0, badLength: true };
+    }
+    const d = await readByte();
+    if (d === null) return { len: 0, llen: 0 };
+    digit = d;
+    buf[len++] = digit;
+    length += (digit & 127) * multiplier;
+    multiplier *= 128;
+  } while ((digit & 128) !== 0);
+  const llen = len - 1;
+  let start = 0;
+  if (isPublish) {
+    // The topic length is read into the buffer up front (the C++ uses it for stream skipping).
+    for (let k = 0; k < 2; k++) {
+      const b = await readByte();
+      if (b === null) return { len: 0, llen };
+      buf[len++] = b;
+    }
+    start = 2;
+  }
+  let idx = len;
+  for (let i = start; i < length; i++) {
+    const b = await readByte();
+    if (b === null) return { len: 0, llen };
+    if (len < buf.length) buf[len++] = b;
+    idx++;
+  }
+  if (idx > buf.length) {
+    note('dropped-oversize', `dropped ${idx}-byte packet (type 0x${first.toString(16)}): larger than the ${buf.length}-byte buffer`);
+    return { len: 0, llen };
+  }
+  return { len, llen };
+}
