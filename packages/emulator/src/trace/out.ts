@@ -43,8 +43,3 @@ export function memoryOut(): TextOut & { text(): string } {
     text: () => parts.join(''),
   };
 }
-
-/** Forwards to a Node stream (e.g. process.stdout); close does not end it. */
-export function streamOut(stream: NodeJS.WritableStream): TextOut {
-  return { write: (text) => void stream.write(text), close: () => undefined };
-}

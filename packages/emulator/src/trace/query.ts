@@ -1,6 +1,6 @@
 // Lookups over a time-ordered event list (binary search on `t`), shared by the
 // recorder and the stepper.
-import type { TraceEvent, TraceKind } from './events.ts';
+import type { TraceEvent } from './events.ts';
 
 type Timed = { t: bigint };
 
@@ -50,17 +50,7 @@ export function eventsBetween(events: readonly TraceEvent[], from: bigint, to: b
   return events.slice(lowerBound(events, from), upperBound(events, to));
 }
 
-export function findForward(events: readonly TraceEvent[], from: number, pred: (e: TraceEvent) => boolean): number {
-  for (let i = Math.max(0, from); i < events.length; i++) if (pred(events[i]!)) return i;
-  return -1;
-}
-
 export function findBackward(events: readonly TraceEvent[], from: number, pred: (e: TraceEvent) => boolean): number {
   for (let i = Math.min(from, events.length - 1); i >= 0; i--) if (pred(events[i]!)) return i;
   return -1;
 }
-
-export const isKind =
-  <K extends TraceKind>(kind: K) =>
-  (e: TraceEvent): e is Extract<TraceEvent, { kind: K }> =>
-    e.kind === kind;
