@@ -1,15 +1,7 @@
 // Builds Ethernet II / IPv4 / TCP frames for the pcap writer, with real
 // checksums so Wireshark shows no "bad checksum" expert info.
 // RFC 791 (IPv4 header), RFC 9293 (TCP header, pseudo-header checksum).
-
-export const ETHERTYPE_IPV4 = 0x0800;
-export const IPPROTO_TCP = 6;
-
-export const TCP_FIN = 0x01;
-export const TCP_SYN = 0x02;
-export const TCP_RST = 0x04;
-export const TCP_PSH = 0x08;
-export const TCP_ACK = 0x10;
+import { ETHERTYPE_IPV4, IPPROTO_TCP, TCP_ACK } from './numbers.ts';
 
 /** RFC 1071 ones'-complement sum of 16-bit words, folded and complemented. */
 export function internetChecksum(...parts: Buffer[]): number {
@@ -23,7 +15,7 @@ export function internetChecksum(...parts: Buffer[]): number {
   return ~sum & 0xffff;
 }
 
-export interface TcpSegment {
+export interface SegmentSpec {
   srcMac: Buffer;
   dstMac: Buffer;
   srcIp: Buffer; // 4 bytes
@@ -40,7 +32,7 @@ export interface TcpSegment {
   options?: Buffer;
 }
 
-export function buildFrame(s: TcpSegment): Buffer {
+export function buildFrame(s: SegmentSpec): Buffer {
   const opts = s.options ?? Buffer.alloc(0);
   const tcpLen = 20 + opts.length + s.payload.length;
   const frame = Buffer.alloc(14 + 20 + tcpLen);

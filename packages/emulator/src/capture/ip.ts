@@ -2,8 +2,8 @@
 import { CaptureError } from './errors.ts';
 import type { CaptureFrame } from './frames.ts';
 import type { NetworkPacket } from './link.ts';
+import { IPPROTO_TCP } from './numbers.ts';
 
-const IPPROTO_TCP = 6;
 // IPv6 extension headers that may sit between the fixed header and TCP.
 const IPV6_HOPOPTS = 0;
 const IPV6_ROUTING = 43;

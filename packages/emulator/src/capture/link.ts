@@ -2,28 +2,16 @@
 // Link-type numbers: https://www.tcpdump.org/linktypes.html
 import { CaptureError } from './errors.ts';
 import type { CaptureFrame } from './frames.ts';
-
-export const LINKTYPE_NULL = 0; // BSD loopback: 4-byte AF_ in the capturing host's byte order
-export const LINKTYPE_ETHERNET = 1;
-export const DLT_RAW_12 = 12; // DLT_RAW on most BSDs
-export const DLT_RAW_14 = 14; // DLT_RAW on OpenBSD
-export const LINKTYPE_RAW = 101;
-export const LINKTYPE_LOOP = 108; // OpenBSD loopback: AF_ in network byte order
-export const LINKTYPE_LINUX_SLL = 113;
-export const LINKTYPE_IPV4 = 228;
-export const LINKTYPE_IPV6 = 229;
-export const LINKTYPE_LINUX_SLL2 = 276;
+import {
+  DLT_RAW_12, DLT_RAW_14, ETHERTYPE_IPV4, ETHERTYPE_IPV6, ETHERTYPE_QINQ, ETHERTYPE_QINQ_OLD, ETHERTYPE_VLAN, LINKTYPE_ETHERNET,
+  LINKTYPE_IPV4, LINKTYPE_IPV6, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_LOOP, LINKTYPE_NULL, LINKTYPE_RAW,
+} from './numbers.ts';
 
 export const SUPPORTED_LINK_TYPES = [
   LINKTYPE_NULL, LINKTYPE_ETHERNET, DLT_RAW_12, DLT_RAW_14, LINKTYPE_RAW, LINKTYPE_LOOP,
   LINKTYPE_LINUX_SLL, LINKTYPE_IPV4, LINKTYPE_IPV6, LINKTYPE_LINUX_SLL2,
 ];
 
-const ETHERTYPE_IPV4 = 0x0800;
-const ETHERTYPE_IPV6 = 0x86dd;
-const ETHERTYPE_VLAN = 0x8100; // 802.1Q
-const ETHERTYPE_QINQ = 0x88a8; // 802.1ad
-const ETHERTYPE_QINQ_OLD = 0x9100;
 const AF_INET = 2;
 const AF_INET6 = [10, 24, 28, 30]; // Linux, NetBSD/OpenBSD, FreeBSD, Darwin
 

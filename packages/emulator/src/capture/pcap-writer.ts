@@ -6,12 +6,11 @@
 // and FIN/FIN-ACK/ACK at close. The broker side is always port 1883, the IANA
 // MQTT port Wireshark's dissector listens on, whatever port the broker used.
 import { isIPv4 } from 'node:net';
-import { buildFrame, TCP_ACK, TCP_FIN, TCP_PSH, TCP_SYN } from './frame.ts';
+import { buildFrame } from './frame.ts';
+import { LINKTYPE_ETHERNET, PCAP_MAGIC_NS, TCP_ACK, TCP_FIN, TCP_PSH, TCP_SYN } from './numbers.ts';
 import type { CaptureRecord, CaptureSink, ConnectionClose, ConnectionOpen, Endpoint } from './records.ts';
 import type { ByteSink } from './sink.ts';
 
-export const PCAP_MAGIC_NS = 0xa1b23c4d;
-export const LINKTYPE_ETHERNET = 1;
 export const MQTT_PORT = 1883;
 /** Ethernet MTU 1500 - 20 (IPv4) - 20 (TCP). */
 export const WRITER_MSS = 1460;

@@ -3,9 +3,8 @@
 // microsecond timestamps, 0xa1b23c4d nanoseconds; read in the file's byte order.
 import { CaptureError } from './errors.ts';
 import { Reader, type CaptureFrame, type FramesResult } from './frames.ts';
+import { PCAP_MAGIC_NS, PCAP_MAGIC_US } from './numbers.ts';
 
-export const PCAP_MAGIC_US = 0xa1b2c3d4;
-export const PCAP_MAGIC_NS = 0xa1b23c4d;
 const FILE_HEADER = 24;
 const RECORD_HEADER = 16;
 /** Wireshark's largest accepted record (WTAP_MAX_PACKET_SIZE_STANDARD). */

@@ -7,6 +7,7 @@ import { decodeIp, type TcpSegment } from './ip.ts';
 import { readJsonlRecording } from './jsonl.ts';
 import { decodeLink, SUPPORTED_LINK_TYPES } from './link.ts';
 import { decodeMqttStream, startsWithConnect, streamBytes, type MqttStreamResult } from './mqtt-stream.ts';
+import { byTime } from './numbers.ts';
 import { isPcap, readPcapFrames } from './pcap.ts';
 import { isPcapng, readPcapngFrames } from './pcapng.ts';
 import type { Endpoint } from './records.ts';
@@ -68,7 +69,7 @@ function readFrames(format: 'pcap' | 'pcapng', res: FramesResult, file: string):
     connections.push(c.conn);
     packets.push(...c.packets);
   }
-  packets.sort((a, b) => (a.tNs < b.tNs ? -1 : a.tNs > b.tNs ? 1 : 0) || frameNo(a.where) - frameNo(b.where));
+  packets.sort((a, b) => byTime(a, b) || frameNo(a.where) - frameNo(b.where));
   return {
     format,
     startNs: res.frames[0]?.tNs ?? 0n,

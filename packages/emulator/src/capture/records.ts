@@ -1,25 +1,10 @@
 // What the broker's capture tap hands to the recorders (pcap-writer.ts, jsonl.ts):
 // one record per MQTT packet, plus a notice when a connection opens or closes.
 // Times are world (virtual) time in nanoseconds.
-import type { Packet } from 'mqtt-packet';
+import type { CaptureRecord, Endpoint } from '@esphil/broker';
 
-export interface Endpoint {
-  address: string;
-  port: number;
-}
-
-/** One MQTT packet as the broker saw it. `remote` is the client, `local` the broker. */
-export interface CaptureRecord {
-  tNs: bigint;
-  dir: 'to-broker' | 'from-broker';
-  connId: number;
-  clientId: string; // '' until the CONNECT has been read
-  identity: string | null; // certificate CN of the client, when TLS
-  remote: Endpoint;
-  local: Endpoint;
-  packet: Packet;
-  raw: Buffer;
-}
+// The broker's tap types: one record per MQTT packet; `remote` is the client, `local` the broker.
+export type { CaptureRecord, Endpoint };
 
 export interface ConnectionOpen {
   tNs: bigint;

@@ -6,11 +6,8 @@
 // their bytes are then delivered at the time of the segment that filled it.
 import type { Endpoint } from './records.ts';
 import type { TcpSegment } from './ip.ts';
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from './numbers.ts';
 
-export const TH_FIN = 0x01;
-export const TH_SYN = 0x02;
-export const TH_RST = 0x04;
-export const TH_ACK = 0x10;
 
 /** Bytes that became deliverable in order, at one moment. */
 export interface StreamChunk {
@@ -66,7 +63,7 @@ export function reassembleTcp(segments: TcpSegment[]): TcpConnection[] {
     const [k1, k2] = [key(src), key(dst)];
     const tuple = k1 < k2 ? `${k1}/${k2}` : `${k2}/${k1}`;
     let b = byTuple.get(tuple);
-    const bareSyn = (s.flags & (TH_SYN | TH_ACK)) === TH_SYN;
+    const bareSyn = (s.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
     let side = b ? (key(b.conn.ends[0]) === k1 && key(b.conn.ends[1]) === k2 ? 0 : 1) : 0;
     const retransmittedSyn = b !== undefined && side === b.conn.initiator && b.isn[side] === s.seq;
     if (!b || (bareSyn && !retransmittedSyn && (b.closed || b.isn[side] !== null || hasData(b)))) {
@@ -79,12 +76,12 @@ export function reassembleTcp(segments: TcpSegment[]): TcpConnection[] {
       all.push(b);
       side = 0;
     }
-    if (s.flags & TH_SYN) {
+    if (s.flags & TCP_SYN) {
       b.isn[side] = s.seq;
-      if (b.conn.initiator === null) b.conn.initiator = (s.flags & TH_ACK ? 1 - side : side) as 0 | 1;
+      if (b.conn.initiator === null) b.conn.initiator = (s.flags & TCP_ACK ? 1 - side : side) as 0 | 1;
     }
-    if (s.flags & TH_FIN) b.fin[side] = true;
-    if (s.flags & TH_RST || (b.fin[0] && b.fin[1])) b.closed = true;
+    if (s.flags & TCP_FIN) b.fin[side] = true;
+    if (s.flags & TCP_RST || (b.fin[0] && b.fin[1])) b.closed = true;
     b.segs[side].push(s);
   }
   for (const b of all) {
@@ -98,7 +95,7 @@ function hasData(b: Building): boolean {
 }
 
 function deliver(dir: TcpDirectionStream, segs: TcpSegment[], isn: number | null): void {
-  const dataSeq = (s: TcpSegment) => (s.seq + (s.flags & TH_SYN ? 1 : 0)) >>> 0;
+  const dataSeq = (s: TcpSegment) => (s.seq + (s.flags & TCP_SYN ? 1 : 0)) >>> 0;
   const carrying = segs.filter((s) => s.payload.length > 0);
   if (carrying.length === 0) return;
   let base: number;

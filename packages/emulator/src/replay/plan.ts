@@ -1,6 +1,7 @@
 // Which captured packets to re-publish into the emulated broker, and when.
 // A command is a PUBLISH sent to the broker by a client other than the node,
 // on a topic the node subscribes; it keeps its capture-relative timing.
+import { byTime } from '../capture/numbers.ts';
 import type { CapturedPacket } from '../capture/types.ts';
 import { topicMatches, validateTopicFilter } from './topic-filter.ts';
 
@@ -79,7 +80,7 @@ export function planReplay(capture: { packets: CapturedPacket[]; startNs: bigint
       else chosen.push(p);
     }
   }
-  const sorted = chosen.map((p, i) => ({ p, i })).sort((a, b) => (a.p.tNs < b.p.tNs ? -1 : a.p.tNs > b.p.tNs ? 1 : a.i - b.i));
+  const sorted = chosen.map((p, i) => ({ p, i })).sort((a, b) => byTime(a.p, b.p) || a.i - b.i);
   const base = fromNs !== undefined ? capture.startNs + fromNs : sorted[0]?.p.tNs ?? capture.startNs;
   const commands = sorted.map(({ p }): ReplayCommand => {
     if (p.packet.cmd !== 'publish') throw new Error('unreachable: only PUBLISH packets are chosen');

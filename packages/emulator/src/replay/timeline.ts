@@ -2,6 +2,7 @@
 //   {"event":"relays","t":<s since the node subscribed, µs precision>,"on":[zones]}
 // the same lines `esphil serve --json` prints. Expected timelines are read from
 // such lines or taken from an esphil trace (its "relays" events).
+import { byTime } from '../capture/numbers.ts';
 import { NODE_CLIENT_ID, NODE_TOPICS } from './plan.ts';
 import { topicMatches } from './topic-filter.ts';
 
@@ -40,7 +41,7 @@ const ascending = (on: number[]) => [...on].sort((a, b) => a - b);
 export function toTimeline(events: RelayEventNs[], subscribedNs: bigint): RelayChange[] {
   const out: RelayChange[] = [];
   let prev: number[] | undefined;
-  for (const e of [...events].sort((a, b) => (a.tNs < b.tNs ? -1 : a.tNs > b.tNs ? 1 : 0))) {
+  for (const e of [...events].sort(byTime)) {
     const on = ascending(e.on);
     if (prev && sameSet(prev, on)) continue;
     prev = on;

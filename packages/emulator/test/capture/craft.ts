@@ -1,7 +1,8 @@
 // Builders for hand-made captures: classic pcap and pcapng in either byte
 // order, and TCP segments over the link types the reader supports.
 import { generate, type Packet } from 'mqtt-packet';
-import { buildFrame, TCP_ACK, TCP_PSH } from '../../src/capture/frame.ts';
+import { buildFrame } from '../../src/capture/frame.ts';
+import { TCP_ACK, TCP_PSH } from '../../src/capture/numbers.ts';
 
 export interface RawRecord {
   tNs: bigint;

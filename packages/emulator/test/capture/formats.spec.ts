@@ -1,7 +1,7 @@
 // pcap and pcapng containers, byte orders, timestamp resolutions and link types.
 import { describe, expect, it } from 'vitest';
 import { CaptureError } from '../../src/capture/errors.ts';
-import { TCP_ACK, TCP_SYN } from '../../src/capture/frame.ts';
+import { TCP_ACK, TCP_SYN } from '../../src/capture/numbers.ts';
 import { readCapture } from '../../src/capture/read.ts';
 import { connack, connect, epb, Flow, idb, obsoletePb, pcapFile, pcapngBlock, publish, shb, spb } from './craft.ts';
 

@@ -1,6 +1,6 @@
 // TCP reassembly and MQTT stream decoding on hand-made segments.
 import { describe, expect, it } from 'vitest';
-import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN } from '../../src/capture/frame.ts';
+import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN } from '../../src/capture/numbers.ts';
 import { readCapture } from '../../src/capture/read.ts';
 import { connack, connect, Flow, mqtt, pcapFile, publish, type RawRecord } from './craft.ts';
 
