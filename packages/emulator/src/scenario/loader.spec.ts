@@ -45,6 +45,12 @@ describe('scenario load errors name file:line:column', () => {
     expect(second).toBe('6:5: step 3: expected one step keyword per list item, found 2 step keywords (publish, expect-relays)');
   });
 
+  it('a parameter beside the keyword instead of inside it', () => {
+    expect(() => parseScenario('name: x\nsteps:\n  - wait-relays: [2]\n    timeout: 5s\n', 'x.yaml')).toThrow(
+      `x.yaml:4:5: step 1 (wait-relays): "timeout" beside the step keyword: parameters go inside wait-relays's mapping, and only name: may stand beside it`,
+    );
+  });
+
   it('YAML syntax errors', async () => {
     expect(await loadErrors('broken-yaml.yaml')).toEqual(['4:3: YAML: Flow map in block collection must be sufficiently indented and end with a }']);
   });

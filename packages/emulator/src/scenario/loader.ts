@@ -2,7 +2,7 @@
 // and `steps`. Loading validates everything and reports every problem found, each
 // as file:line:column, so a broken scenario never starts a world.
 import { readFile } from 'node:fs/promises';
-import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
 import { ScenarioIssue, ScenarioLoadError } from './errors.ts';
 import { readNodeConfig, type NodeConfig } from './node-config.ts';
 import { closest, Params } from './params.ts';
@@ -77,30 +77,35 @@ function readSteps(node: Node | null, src: SourceFile, root: Node, attempt: <T>(
   return steps;
 }
 
+const keyName = (pair: Pair): string => (isScalar(pair.key) ? String(pair.key.value) : '?');
+
 /** `- avr-reset`, `- delay: 5s`, or `- publish: {...}` with an optional `name:` beside it. */
 function readStep(item: Node, index: number, src: SourceFile): Step {
-  let keyNode: Node = item;
-  let value: Node | null = null;
-  let label: string | undefined;
-  if (isScalar(item) && typeof item.value === 'string') {
-    keyNode = item;
-  } else if (isMap(item)) {
-    const keys = item.items.filter((pair) => !(isScalar(pair.key) && pair.key.value === 'name'));
-    const labelPair = item.items.find((pair) => isScalar(pair.key) && pair.key.value === 'name');
-    if (keys.length !== 1) {
-      const what = keys.length === 0 ? 'no step keyword' : `${keys.length} step keywords (${keys.map((k) => String((k.key as Node & { value?: unknown }).value)).join(', ')})`;
-      throw src.issue(keys[1] ?? item, `step ${index}: expected one step keyword per list item, found ${what}`);
-    }
-    if (labelPair) {
-      const v = labelPair.value as Node | null;
-      if (!isScalar(v) || typeof v.value !== 'string') throw src.issue(v ?? labelPair, `step ${index}: name: expected a string`);
-      label = v.value;
-    }
-    keyNode = keys[0]!.key as Node;
-    value = keys[0]!.value as Node | null;
-  } else {
-    throw src.issue(item, `step ${index}: expected a step like "- delay: 5s" or "- avr-reset"`);
+  if (isScalar(item) && typeof item.value === 'string') return buildStep(item, null, index, src);
+  if (!isMap(item)) throw src.issue(item, `step ${index}: expected a step like "- delay: 5s" or "- avr-reset"`);
+  const pairs = item.items as Pair[];
+  const keys = pairs.filter((pair) => keyName(pair) !== 'name');
+  const keywords = keys.filter((pair) => STEP_CLASSES.has(keyName(pair)));
+  const stray = keys.find((pair) => !keywords.includes(pair));
+  if (keywords.length === 1 && stray) {
+    const kw = keyName(keywords[0]!);
+    throw src.issue(stray, `step ${index} (${kw}): "${keyName(stray)}" beside the step keyword: parameters go inside ${kw}'s mapping, and only name: may stand beside it`);
   }
+  if (keys.length !== 1) {
+    const what = keys.length === 0 ? 'no step keyword' : `${keys.length} step keywords (${keys.map(keyName).join(', ')})`;
+    throw src.issue(keys[1] ?? item, `step ${index}: expected one step keyword per list item, found ${what}`);
+  }
+  const step = buildStep(keys[0]!.key as Node, keys[0]!.value as Node | null, index, src);
+  const labelPair = pairs.find((pair) => keyName(pair) === 'name');
+  if (labelPair) {
+    const v = labelPair.value as Node | null;
+    if (!isScalar(v) || typeof v.value !== 'string') throw src.issue(v ?? labelPair, `step ${index}: name: expected a string`);
+    step.label = v.value;
+  }
+  return step;
+}
+
+function buildStep(keyNode: Node, value: Node | null, index: number, src: SourceFile): Step {
   const keyword = isScalar(keyNode) ? String(keyNode.value) : '?';
   const cls = STEP_CLASSES.get(keyword);
   if (!cls) {
@@ -108,7 +113,5 @@ function readStep(item: Node, index: number, src: SourceFile): Step {
     throw src.issue(keyNode, `step ${index}: unknown step "${keyword}"${guess ? ` (did you mean ${guess}?)` : ''} (steps: ${[...STEP_CLASSES.keys()].join(', ')})`);
   }
   const where = Where.step(src, index, keyword, keyNode);
-  const step = cls.validate(new Params(value, where, cls.shorthand), where);
-  if (label !== undefined) step.label = label;
-  return step;
+  return cls.validate(new Params(value, where, cls.shorthand), where);
 }
