@@ -28,6 +28,13 @@ describe('generatePki (certs <dir>)', () => {
     expect(broker.checkIP('127.0.0.1')).toBe('127.0.0.1');
     expect(broker.validTo).toBe('Dec 30 00:00:00 2035 GMT');
 
+    expect(set.credentials.map((c) => [c.file, c.commonName, c.purpose, c.notAfter])).toEqual([
+      ['ca', 'esphil device CA', 'ca', '2035-12-30T00:00:00.000Z'],
+      ['broker', 'broker.local', 'serverAuth', '2035-12-30T00:00:00.000Z'],
+      ['node', 'sec_mqtt_client_00_03', 'clientAuth', '2035-12-30T00:00:00.000Z'],
+      ['operator', 'operator', 'clientAuth', '2035-12-30T00:00:00.000Z'],
+    ]);
+    expect(JSON.parse(JSON.stringify(set))).toEqual(set); // plain data: the CLI prints it
     const keys = set.files.filter((f) => f.endsWith('.key')).map((f) => readFileSync(f, 'utf8'));
     expect(new Set(keys).size).toBe(keys.length);
     await expect(generatePki(dir)).rejects.toThrow(/ca\.crt: already exists; refusing to overwrite/);

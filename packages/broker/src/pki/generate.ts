@@ -23,11 +23,22 @@ export interface GeneratePkiOptions {
   validDays?: number;
 }
 
+/** One certificate written by generatePki (plain data, prints as JSON). */
+export interface PkiCredential {
+  file: string;
+  commonName: string;
+  purpose: 'ca' | 'serverAuth' | 'clientAuth';
+  serialHex: string;
+  notBefore: string;
+  notAfter: string;
+  certPath: string;
+  keyPath: string;
+}
+
 export interface PkiSet {
   dir: string;
-  ca: Issued;
-  broker: Issued;
-  clients: Record<string, Issued>;
+  /** ca, broker, then the clients, in that order. */
+  credentials: PkiCredential[];
   /** Every file written, keys included. */
   files: string[];
 }
@@ -55,18 +66,19 @@ export async function generatePki(dir: string, opts: GeneratePkiOptions = {}): P
   }
   const w: WriteOptions = { overwrite: false };
   const files: string[] = [];
-  const ca = issueCertificate({ commonName: opts.caName ?? 'esphil device CA', notBefore, notAfter, purpose: 'ca', key: newRsaKey() });
-  files.push(...writeCredential(out, 'ca', ca.certPem, ca.key.privateKeyPem, w));
-  const broker = issueCertificate(
-    { commonName: brokerNames[0]!, altNames: brokerNames, notBefore, notAfter, purpose: 'serverAuth', key: newRsaKey() },
-    ca,
-  );
-  files.push(...writeCredential(out, 'broker', broker.certPem, broker.key.privateKeyPem, w));
-  const issued: Record<string, Issued> = {};
+  const credentials: PkiCredential[] = [];
+  const write = (file: string, purpose: PkiCredential['purpose'], cert: Issued): Issued => {
+    const [certPath, keyPath] = writeCredential(out, file, cert.certPem, cert.key.privateKeyPem, w) as [string, string];
+    files.push(certPath, keyPath);
+    const cn = cert.cert.subject.getField('CN') as { value: string };
+    const { notBefore: from, notAfter: to } = cert.cert.validity;
+    credentials.push({ file, commonName: cn.value, purpose, serialHex: cert.serialHex, notBefore: from.toISOString(), notAfter: to.toISOString(), certPath, keyPath });
+    return cert;
+  };
+  const ca = write('ca', 'ca', issueCertificate({ commonName: opts.caName ?? 'esphil device CA', notBefore, notAfter, purpose: 'ca', key: newRsaKey() }));
+  write('broker', 'serverAuth', issueCertificate({ commonName: brokerNames[0]!, altNames: brokerNames, notBefore, notAfter, purpose: 'serverAuth', key: newRsaKey() }, ca));
   for (const c of clients) {
-    const cert = issueCertificate({ commonName: c.commonName, notBefore, notAfter, purpose: 'clientAuth', key: newRsaKey() }, ca);
-    files.push(...writeCredential(out, c.file, cert.certPem, cert.key.privateKeyPem, w));
-    issued[c.file] = cert;
+    write(c.file, 'clientAuth', issueCertificate({ commonName: c.commonName, notBefore, notAfter, purpose: 'clientAuth', key: newRsaKey() }, ca));
   }
-  return { dir: out, ca, broker, clients: issued, files };
+  return { dir: out, credentials, files };
 }
