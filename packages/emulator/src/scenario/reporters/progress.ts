@@ -66,14 +66,14 @@ export class ProgressBar implements Reporter {
     return [done, done + currentLeft + later];
   }
 
-  /** The bar as text (no escape codes), e.g. `[██████░░░░]  25%  6:00:00.000 / 24:00:00.000 virtual  zone-on-off 3/12`. */
+  /** The bar as text (no escape codes), e.g. `[██████░░░░]  25%  6:00:00.000 / 24:00:00.000 virtual  step 3/12  an irrigation day`. */
   render(nowNs: bigint): string {
     const [done, total] = this.estimate(nowNs);
     const frac = total > 0n ? Number((done * 1000n) / total) / 1000 : 1;
     const filled = Math.round(frac * BAR_WIDTH);
     const bar = '█'.repeat(filled) + '░'.repeat(BAR_WIDTH - filled);
     const pct = `${Math.floor(frac * 100)}%`.padStart(4);
-    const steps = this.scenario ? `  ${this.scenario.name} ${Math.min(this.stepIndex, this.scenario.steps.length)}/${this.scenario.steps.length}` : '';
+    const steps = this.scenario ? `  step ${Math.min(this.stepIndex, this.scenario.steps.length)}/${this.scenario.steps.length}  ${this.scenario.name}` : '';
     return `[${bar}] ${pct}  ${formatVirtual(done)} / ${formatVirtual(total)} virtual${steps}`;
   }
 

@@ -175,7 +175,7 @@ describe('ProgressBar', () => {
     // the wait ends after 10 min instead of its 1 h timeout: the total shrinks by 50 min
     bar.stepEnd(s, { index: 2, keyword: 'wait-relays', step: '', at: '', status: 'pass', startNs: 6n * 3_600n * S, endNs: 6n * 3_600n * S + 600n * S, wallMs: 0 });
     expect(bar.estimate(6n * 3_600n * S + 600n * S)[1]).toBe(23n * 3_600n * S + 600n * S);
-    expect(bar.render(12n * 3_600n * S)).toBe('[████████████░░░░░░░░░░░░]  51%  12:00:00.000 / 23:10:00.000 virtual  day 3/3');
+    expect(bar.render(12n * 3_600n * S)).toBe('[████████████░░░░░░░░░░░░]  51%  12:00:00.000 / 23:10:00.000 virtual  step 3/3  day');
     bar.scenarioEnd();
   });
 
@@ -184,7 +184,7 @@ describe('ProgressBar', () => {
     const bar = new ProgressBar(out);
     await runBoth(bar, new HumanReporter(out, { color: false, progress: bar }));
     expect(out.text).toContain('\r\x1b[2K[');
-    expect(out.text).toContain('virtual  passes 1/2');
+    expect(out.text).toContain('virtual  step 1/2  passes');
     expect(out.text.endsWith('\n')).toBe(true);
   });
 });
