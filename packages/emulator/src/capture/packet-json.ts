@@ -26,7 +26,8 @@ function toJson(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(toJson);
   if (v !== null && typeof v === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = toJson(x);
+    // mqtt-packet's Packet class leaves topic/payload null on packets that have none: not worth a field.
+    for (const [k, x] of Object.entries(v)) if (x !== undefined && x !== null) out[k] = toJson(x);
     return out;
   }
   return v;
