@@ -5,14 +5,16 @@ import { SystemTime } from '../src/core/sntp.ts';
 import { StackThunk, STACK_THUNK_SIZE } from '../src/bearssl/stack-thunk.ts';
 import { WiFiClientSecure, BR_IOBUF_IN_SIZE } from '../src/bearssl/wifi-client-secure.ts';
 import {
-  BR_ERR_IO,
   BR_ERR_OK,
+  BR_ERR_RECV_FATAL_ALERT,
+  BR_ERR_UNSUPPORTED_VERSION,
   BR_ERR_X509_BAD_SERVER_NAME,
   BR_ERR_X509_EXPIRED,
   BR_ERR_X509_NOT_TRUSTED,
   ERR_OOM,
   brErrorName,
 } from '../src/bearssl/errors.ts';
+import { brCodeForTlsError } from '../src/bearssl/tls-errors.ts';
 import { CpuHarness } from './helpers/cpu-driver.ts';
 import { TlsNetwork, type TlsNetOptions } from './helpers/tls-net.ts';
 import { DEFAULT_UTC_MS, pki } from './helpers/pki.ts';
@@ -90,13 +92,25 @@ describe('BearSSL::WiFiClientSecure', () => {
     expect(c.getLastSSLErrorText()).toMatch(/timed out/);
   });
 
-  it('reports BR_ERR_IO when the server closes during the handshake', async () => {
+  it('leaves the engine error at 0 when the server closes during the handshake, as the ESP8266 core does', async () => {
     const { h, net, make } = await env();
     const c = make();
+    const t0 = h.ms;
     const p = c.connect('broker.local', 8883);
     net.closeAll();
     expect(await h.run(p)).toBe(0);
-    expect(c.getLastSSLError()).toBe(BR_ERR_IO);
+    expect(h.ms).toBe(t0); // no wait for the handshake timeout
+    expect(c.getLastSSLError()).toBe(BR_ERR_OK);
+    expect(c.getLastSSLErrorText()).toMatch(/closed|disconnected/);
+  });
+
+  it('maps OpenSSL handshake errors to BearSSL engine codes', () => {
+    const alert = Object.assign(new Error('error:0A000418:SSL routines::tlsv1 alert unknown ca:rec_layer_s3.c:1605:SSL alert number 48'), {
+      code: 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA',
+    });
+    expect(brCodeForTlsError(alert)).toBe(BR_ERR_RECV_FATAL_ALERT + 48);
+    expect(brCodeForTlsError(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(BR_ERR_OK);
+    expect(brCodeForTlsError(new Error('error:0A00010B:SSL routines::wrong version number'))).toBe(BR_ERR_UNSUPPORTED_VERSION);
   });
 
   it('returns 0 without an error code when the host does not resolve', async () => {

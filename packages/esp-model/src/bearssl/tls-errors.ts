@@ -4,6 +4,7 @@ import {
   BR_ERR_BAD_LENGTH,
   BR_ERR_BAD_CIPHER_SUITE,
   BR_ERR_IO,
+  BR_ERR_OK,
   BR_ERR_RECV_FATAL_ALERT,
   BR_ERR_UNSUPPORTED_VERSION,
 } from './errors.ts';
@@ -15,7 +16,9 @@ export function brCodeForTlsError(err: Error & { code?: string }): number {
   if (/wrong version number|unsupported protocol|version too low|no protocols available/i.test(msg)) return BR_ERR_UNSUPPORTED_VERSION;
   if (/packet length too long|record length|record layer failure/i.test(msg)) return BR_ERR_BAD_LENGTH;
   if (/no shared cipher|cipher/i.test(msg)) return BR_ERR_BAD_CIPHER_SUITE;
-  if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || /socket disconnected|socket hang up|premature close/i.test(msg)) return BR_ERR_IO;
+  // A dropped TCP connection is not an engine error: WiFiClientSecure::_run_until() just stops
+  // when the socket leaves ESTABLISHED, so getLastSSLError() stays BR_ERR_OK.
+  if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || /socket disconnected|socket hang up|premature close/i.test(msg)) return BR_ERR_OK;
   if (err.code?.startsWith('ERR_SSL')) return BR_ERR_BAD_HANDSHAKE;
   return BR_ERR_IO;
 }

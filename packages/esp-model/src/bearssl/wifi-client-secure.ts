@@ -9,7 +9,7 @@ import type { Cpu } from '../core/cpu.ts';
 import type { Heap, HeapBlock } from '../core/heap.ts';
 import type { SystemTime } from '../core/sntp.ts';
 import type { ESP8266WiFiClass } from '../core/wifi.ts';
-import { BR_ERR_IO, BR_ERR_OK, BR_ERR_X509_INVALID_VALUE, ERR_OOM, brErrorName } from './errors.ts';
+import { BR_ERR_OK, BR_ERR_X509_INVALID_VALUE, ERR_OOM, brErrorName } from './errors.ts';
 import type { StackThunk } from './stack-thunk.ts';
 import { brCodeForTlsError } from './tls-errors.ts';
 import { pemCertificates, validateServerChain, type ChainVerdict } from './x509.ts';
@@ -172,10 +172,7 @@ export class WiFiClientSecure {
     });
     const onClose = () => {
       if (this.sock !== sock) return;
-      if (!this.handshakeDone && this.lastError === BR_ERR_OK && !this.detail) {
-        this.lastError = BR_ERR_IO; // premature close on the transport stream
-        this.detail = 'connection closed during the TLS handshake';
-      }
+      if (!this.handshakeDone && !this.detail) this.detail = 'connection closed during the TLS handshake';
       this.closed = true;
       cpu.signal();
     };
