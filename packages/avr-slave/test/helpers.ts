@@ -1,0 +1,41 @@
+// Test support: hand-written AVR assembly (avr8js's assembler) placed at fixed
+// word addresses, so a spec can put code at the reset and interrupt vectors.
+import { execFileSync } from 'node:child_process';
+import { assemble } from 'avr8js/dist/cjs/utils/assembler.js';
+import { ATmega168, type ATmega168Options } from '../src/index.ts';
+
+/** Assembles each segment at its word address; returns a flash image. */
+export function flashImage(segments: Record<number, string>): Uint8Array {
+  const flash = new Uint8Array(16 * 1024).fill(0xff);
+  for (const [word, source] of Object.entries(segments)) {
+    const { bytes, errors } = assemble(source);
+    if (errors.length) throw new Error(`assembly at word 0x${Number(word).toString(16)}: ${errors.join('; ')}`);
+    flash.set(bytes, Number(word) * 2);
+  }
+  return flash;
+}
+
+/** An ATmega168 running the given segments (word 0 is the reset vector). */
+export function mcuWith(segments: Record<number, string>, opts?: ATmega168Options): ATmega168 {
+  const avr = new ATmega168(opts);
+  avr.loadProgram(flashImage(segments));
+  return avr;
+}
+
+/** Word address where specs put their main program, past the 26 two-word vectors. */
+export const MAIN = 0x40;
+export const JMP_MAIN = `jmp ${MAIN * 2}`;
+
+export const SPI_2MHZ_MODE0 = { sckHz: 2_000_000, mode: 0, lsbFirst: false } as const;
+
+/** Whether a Debian tool is present; under CI=true its absence fails the calling test. */
+export function toolAvailable(tool: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    if (process.env.CI === 'true') throw new Error(`${tool} is required under CI=true (apt package gcc-avr/avr-libc)`);
+    console.warn(`skipping: ${tool} not installed`);
+    return false;
+  }
+}
