@@ -37,7 +37,7 @@ describe('generatePki (certs <dir>)', () => {
     expect(JSON.parse(JSON.stringify(set))).toEqual(set); // plain data: the CLI prints it
     const keys = set.files.filter((f) => f.endsWith('.key')).map((f) => readFileSync(f, 'utf8'));
     expect(new Set(keys).size).toBe(keys.length);
-    await expect(generatePki(dir)).rejects.toThrow(/ca\.crt: already exists; refusing to overwrite/);
+    await expect(generatePki(dir)).rejects.toThrow(/ca\.crt, ca\.key, broker\.crt, .* already exist; refusing to overwrite/);
     const other = await generatePki(join(dir, '..', 'second'));
     expect(readFileSync(join(other.dir, 'node.key'), 'utf8')).not.toBe(readFileSync(join(dir, 'node.key'), 'utf8'));
   });

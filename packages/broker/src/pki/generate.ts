@@ -1,6 +1,7 @@
 // `certs <dir>`: a fresh credential set for a user's own devices. Every
 // certificate gets its own new key; existing files are never overwritten.
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { writeCredential, type WriteOptions } from './files.ts';
 import { issueCertificate, newRsaKey, type Issued } from './x509.ts';
 
@@ -64,6 +65,9 @@ export async function generatePki(dir: string, opts: GeneratePkiOptions = {}): P
     if (stems.has(c.file)) throw new Error(`generatePki: client file name '${c.file}' is used twice`);
     stems.add(c.file);
   }
+  // Check every target first, so a refusal leaves no half-written set behind.
+  const taken = [...stems].flatMap((f) => [`${f}.crt`, `${f}.key`]).filter((f) => existsSync(join(out, f)));
+  if (taken.length > 0) throw new Error(`${out}: ${taken.join(', ')} already exist; refusing to overwrite (keys are never reused)`);
   const w: WriteOptions = { overwrite: false };
   const files: string[] = [];
   const credentials: PkiCredential[] = [];
