@@ -52,13 +52,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/cli/main.ts')) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e) => {
-      console.error(`esphil: internal error: ${(e as Error).stack ?? e}`);
-      process.exitCode = EXIT_UNUSABLE;
-    },
-  );
+  // Exit once the output is flushed: a stopped world may leave library handles
+  // (aedes, mqtt.js, sockets of outside clients) that would otherwise keep the process up.
+  const exit = (code: number) => process.stdout.write('', () => process.exit(code));
+  main(process.argv.slice(2)).then(exit, (e) => {
+    console.error(`esphil: internal error: ${(e as Error).stack ?? e}`);
+    exit(EXIT_UNUSABLE);
+  });
 }

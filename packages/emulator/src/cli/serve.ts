@@ -7,6 +7,7 @@ import { parseFlags, numberFlag } from './args.ts';
 import { UsageError } from './errors.ts';
 import { openRecorders } from './recorders.ts';
 import { secondsOf } from './timeline.ts';
+import { jsonValue } from '../trace/jsonl.ts';
 
 const HELP = `usage: esphil serve [--port 8883] [--host 127.0.0.1] [--avr-hex F] [--speed 1] [--json] [--pcap F.pcap] [--trace F.jsonl]
   --speed N   virtual seconds per wall second (default 1)
@@ -37,11 +38,11 @@ export async function main(argv: string[]): Promise<number> {
 
   const world = await World.create(defaultWorldConfig({ avrHex: values['avr-hex'] }));
   const recorders = openRecorders(world, { pcap: values.pcap, trace: values.trace });
-  const say = (obj: Record<string, unknown>, text: string) => console.log(json ? JSON.stringify(obj) : text);
+  const say = (obj: Record<string, unknown>, text: string) => console.log(json ? JSON.stringify(obj, jsonValue) : text);
   world.onRelays((e) => say({ event: 'relays', t: secondsOf(e.tNs), on: e.on }, `[${formatNs(e.tNs)}] relays ${e.on.length ? 'on: ' + e.on.join(', ') : 'all off'}`));
   world.onTrace((e) => {
     if (e.kind === 'serial') say({ event: 'serial', t: secondsOf(e.t), text: e.text }, `[${formatNs(e.t)}] serial: ${e.text}`);
-    else if (e.kind === 'node') say({ event: 'node', t: secondsOf(e.t), what: e.what, ...(e.detail ?? {}) }, `[${formatNs(e.t)}] ${e.what}${e.detail ? ' ' + JSON.stringify(e.detail) : ''}`);
+    else if (e.kind === 'node') say({ event: 'node', t: secondsOf(e.t), what: e.what, ...(e.detail ?? {}) }, `[${formatNs(e.t)}] ${e.what}${e.detail ? ' ' + JSON.stringify(e.detail, jsonValue) : ''}`);
   });
 
   let listening: { port: number; host: string };

@@ -67,7 +67,6 @@ async function stepScenario(file: string, avrHex: string | undefined, io: Parame
         next = scenario.steps.length;
         if (!(e instanceof StepFailure)) throw e;
       }
-      recorders.trace.flush();
       return true;
     },
   };

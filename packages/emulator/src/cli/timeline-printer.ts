@@ -5,6 +5,7 @@ import type { World } from '../world/world.ts';
 import type { TraceEvent } from '../trace/events.ts';
 import { formatNs } from '../world/clock.ts';
 import { secondsOf } from './timeline.ts';
+import { jsonValue } from '../trace/jsonl.ts';
 
 interface Out {
   write(text: string): unknown;
@@ -21,7 +22,7 @@ export class TimelinePrinter {
       const line = this.describe(e);
       if (!line) return;
       this.opts.progress?.clear();
-      this.out.write(this.opts.json ? `${JSON.stringify({ event: e.kind, t: secondsOf(e.t), ...line.fields })}\n` : `  ${formatNs(e.t).padStart(12)}  ${line.text}\n`);
+      this.out.write(this.opts.json ? `${JSON.stringify({ event: e.kind, t: secondsOf(e.t), ...line.fields }, jsonValue)}\n` : `  ${formatNs(e.t).padStart(12)}  ${line.text}\n`);
       this.opts.progress?.draw();
     });
   }
@@ -33,7 +34,7 @@ export class TimelinePrinter {
       case 'serial':
         return { text: `serial  ${e.text}`, fields: { text: e.text } };
       case 'node':
-        return { text: `node    ${e.what}${e.detail ? ' ' + JSON.stringify(e.detail) : ''}`, fields: { what: e.what, ...(e.detail ?? {}) } };
+        return { text: `node    ${e.what}${e.detail ? ' ' + JSON.stringify(e.detail, jsonValue) : ''}`, fields: { what: e.what, ...(e.detail ?? {}) } };
       case 'mqtt': {
         const p = e.packet as { cmd?: string; topic?: string; payload?: unknown };
         if (p.cmd === 'pingreq' || p.cmd === 'pingresp') return null;
