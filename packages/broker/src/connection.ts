@@ -6,7 +6,7 @@ import { Duplex } from 'node:stream';
 import { TLSSocket, type DetailedPeerCertificate, type PeerCertificate, type SecureContext } from 'node:tls';
 import type { Packet } from 'mqtt-packet';
 import type { BrokerConfig } from './config.ts';
-import { decodeFrame } from './mqtt/decode.ts';
+import { FrameDecoder } from './mqtt/decode.ts';
 import { MqttFramer } from './mqtt/framer.ts';
 import { verifyClientChain, type TrustStore } from './tls/verify.ts';
 import type { BrokerClock, BrokerEvent, CaptureRecord, Endpoint } from './types.ts';
@@ -41,11 +41,12 @@ export class Connection {
   username: string | null = null;
   /** Set once aedes has accepted the CONNECT. */
   mqttConnected = false;
-  private protocolVersion = 4;
   private readonly tls: TLSSocket;
   private mqtt: Duplex | null = null;
   private readonly inbound = new MqttFramer();
   private readonly outbound = new MqttFramer();
+  private readonly fromClient = new FrameDecoder();
+  private readonly fromAedes = new FrameDecoder();
   private closed = false;
   /** The client ended its side first (its FIN / EOF), as opposed to the broker closing. */
   private peerEnded = false;
@@ -135,13 +136,13 @@ export class Connection {
       if (this.closed) return;
       let packet: Packet;
       try {
-        packet = decodeFrame(raw, this.protocolVersion);
+        packet = this.fromClient.decode(raw);
       } catch (e) {
         return this.protocolError(`undecodable packet from client: ${(e as Error).message}`);
       }
       if (packet.cmd === 'connect') {
         this.clientId = packet.clientId;
-        this.protocolVersion = packet.protocolVersion ?? 4;
+        this.fromClient.protocolVersion = this.fromAedes.protocolVersion = packet.protocolVersion ?? 4;
       }
       this.record('to-broker', packet, raw);
       this.mqtt!.push(raw);
@@ -157,7 +158,7 @@ export class Connection {
       return this.protocolError(`aedes wrote a malformed packet: ${(e as Error).message}`);
     }
     for (const raw of frames) {
-      this.record('from-broker', decodeFrame(raw, this.protocolVersion), raw);
+      this.record('from-broker', this.fromAedes.decode(raw), raw);
       // One write per packet, so each MQTT packet travels in its own TLS record as with mosquitto.
       this.tls.write(raw);
     }
