@@ -82,9 +82,10 @@ describe('SPI master', () => {
     h.nowNs = 1000n;
     expect(spi.transfer(0x12)).toBe(0xa5);
     expect(spi.transfer(0x34)).toBe(0xa5);
-    expect(seen.map((s) => s.t.startNs)).toEqual([1000n, 5000n]);
+    // Each transfer spends SPI_TRANSFER_SETUP_NS on register set-up before its first clock.
+    expect(seen.map((s) => s.t.startNs)).toEqual([2000n, 7000n]);
     expect(seen[0]!.t).toMatchObject({ clockHz: 2_000_000, mode: 3, bitOrder: 'LSBFIRST' });
-    expect(h.cpu.now()).toBe(9000n);
+    expect(h.cpu.now()).toBe(11000n);
     expect(() => spi.transfer(256)).toThrow(/out of range/);
   });
 

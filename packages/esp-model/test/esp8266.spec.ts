@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MQTT_CONNECTED } from '../src/pubsub/constants.ts';
 import { PIN_SS } from '../src/core/gpio.ts';
+import { SPI_TRANSFER_SETUP_NS } from '../src/core/spi.ts';
 import { WIFI_JOIN_MS, WL_CONNECTED } from '../src/core/wifi.ts';
 import { SNTP_RECV_TIMEOUT_MS } from '../src/core/sntp.ts';
 import { BR_ERR_X509_EXPIRED } from '../src/bearssl/errors.ts';
@@ -83,7 +84,7 @@ describe('Esp8266 board running the irrigation sketch', () => {
     expect(elapsedMs).toBeGreaterThanOrEqual(120_000);
     expect(elapsedMs).toBeLessThanOrEqual(120_001);
     expect(w.esp.snapshot().zones.every((z) => !z.on)).toBe(true);
-    expect(w.serialAt(/^Zone 2 off \(timer\)$/)!.tNs).toBe(off.t.startNs);
+    expect(w.serialAt(/^Zone 2 off \(timer\)$/)!.tNs).toBe(off.t.startNs - SPI_TRANSFER_SETUP_NS);
     expect(w.lines()).toContain('Message arrived [irrigation/zone/on] 2 120');
   });
 

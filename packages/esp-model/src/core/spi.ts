@@ -11,6 +11,12 @@ export const LSBFIRST: BitOrder = 'LSBFIRST';
 
 /** The SPI clock is divided down from the 80 MHz APB clock. */
 const SPI_APB_HZ = 80_000_000;
+/**
+ * SPIClass::transfer loads SPI1W0, sets the length and the SPIBUSY bit before the
+ * first clock: about 1 µs of register writes at 80 MHz (an estimate; SS-to-first-edge
+ * is never zero on the board, and logic analyzers need that gap to frame the byte).
+ */
+export const SPI_TRANSFER_SETUP_NS = 1_000n;
 
 export class SPISettings {
   constructor(
@@ -58,6 +64,7 @@ export class SPIClass {
       throw new RangeError(`SPI.transfer: byte out of range 0..255: ${data}`);
     }
     const clockHz = spiActualClock(this.settings.clock);
+    this.cpu.advance(SPI_TRANSFER_SETUP_NS);
     const startNs = this.cpu.now();
     const miso = this.bus.transfer(data, {
       startNs,
