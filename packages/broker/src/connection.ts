@@ -68,6 +68,8 @@ export class Connection {
     });
     host.event({ what: 'connection-opened', detail: { connId: id, tNs: host.clock.nowNs(), remote, local } });
     stream.once('end', () => (this.peerEnded = true));
+    // An unhandled 'error' on the transport would take the whole process down.
+    stream.on('error', (err: Error) => this.close(`transport error: ${err.message}`));
     this.tls.on('error', (err: NodeJS.ErrnoException) => this.onTlsError(err));
     this.tls.once('secure', () => this.onSecure());
     this.tls.on('close', () => this.close(this.peerEnded ? 'closed by client' : 'connection lost'));

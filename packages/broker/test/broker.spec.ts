@@ -81,6 +81,19 @@ describe('capture tap', () => {
     expect(tb.events[1]).toMatchObject({ detail: { remote: { address: '10.0.0.2', port: 50000 }, local: { address: '10.0.0.1', port: 8883 } } });
   });
 
+  it('a transport error closes that connection only', async () => {
+    tb = await startFixtureBroker();
+    const { PassThrough, Duplex } = await import('node:stream');
+    const inbound = new PassThrough();
+    const transport = Duplex.from({ readable: inbound, writable: new PassThrough() });
+    tb.broker.acceptStream(transport);
+    transport.emit('error', new Error('link down'));
+    await settle(20);
+    expect(tb.events.find((e) => e.what === 'connection-closed')?.detail.reason).toBe('transport error: link down');
+    const c = await dial(tb.broker, { cert: 'node.crt' });
+    expect((await c.connectMqtt('sec_mqtt_client_00_03')).returnCode).toBe(0);
+  });
+
   it('a malformed packet closes the connection with a protocol-error event', async () => {
     tb = await startFixtureBroker();
     const c = await dial(tb.broker, { cert: 'node.crt' });
