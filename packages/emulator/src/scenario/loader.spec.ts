@@ -52,7 +52,12 @@ describe('scenario load errors name file:line:column', () => {
   });
 
   it('YAML syntax errors', async () => {
-    expect(await loadErrors('broken-yaml.yaml')).toEqual(['4:3: YAML: Flow map in block collection must be sufficiently indented and end with a }']);
+    expect(await loadErrors('broken-yaml.yaml')).toEqual([
+      '4:3: YAML: Flow map in block collection must be sufficiently indented and end with a }; inside {...} or [...], quote values that hold { } [ ] , or ": "',
+    ]);
+    expect(await loadErrors('unquoted-regex.yaml')).toEqual([
+      '4:62: YAML: Unexpected flow-map-start at node end; inside {...} or [...], quote values that hold { } [ ] , or ": " (and 7 more YAML errors after it)',
+    ]);
   });
 
   it('every bad key of the node section', async () => {

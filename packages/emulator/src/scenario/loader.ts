@@ -35,11 +35,15 @@ export async function loadScenario(file: string): Promise<Scenario> {
 export function parseScenario(text: string, file: string): Scenario {
   const src = new SourceFile(file);
   const doc = parseDocument(text, { lineCounter: src.lines, prettyErrors: false });
-  const yamlIssues = doc.errors.map((e) => {
-    const pos = src.lines.linePos(e.pos[0]);
-    return new ScenarioIssue(file, pos.line, pos.col, `YAML: ${e.message.split('\n')[0]}`);
-  });
-  if (yamlIssues.length) throw new ScenarioLoadError(yamlIssues);
+  const first = doc.errors[0];
+  if (first) {
+    // One syntax slip makes the YAML parser report every token after it; the first is the one to fix.
+    const pos = src.lines.linePos(first.pos[0]);
+    const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more YAML error${doc.errors.length > 2 ? 's' : ''} after it)` : '';
+    const message = first.message.split('\n')[0]!;
+    const hint = /flow/i.test(message) ? '; inside {...} or [...], quote values that hold { } [ ] , or ": "' : '';
+    throw new ScenarioLoadError([new ScenarioIssue(file, pos.line, pos.col, `YAML: ${message}${hint}${more}`)]);
+  }
 
   const issues: ScenarioIssue[] = [];
   const attempt = <T>(f: () => T): T | undefined => {

@@ -30,6 +30,11 @@ export function failure(ctx: ScenarioContext, expected: string, seen: string): S
   return new StepFailure(`expected ${expected}, saw ${seen} (t=${formatVirtual(ctx.nowNs())})`);
 }
 
+/** JSON-quoted, cut to `max` characters: a serial line of NTP dots can be 50 000 long. */
+export function quote(text: string, max = 80): string {
+  return text.length <= max ? JSON.stringify(text) : `${JSON.stringify(text.slice(0, max))}… (${text.length} chars)`;
+}
+
 /** `no serial lines` / `2 serial lines: "a", "b"` / `9 serial lines (last 3: …)`. */
 export function lastFew<T>(items: readonly T[], show: (x: T) => string, [one, many]: [string, string], n = 3): string {
   if (items.length === 0) return `no ${many}`;

@@ -3,7 +3,7 @@ import type { ScenarioContext } from '../context.ts';
 import { topicFilterError } from '../matchers.ts';
 import type { Params } from '../params.ts';
 import type { Where } from '../source.ts';
-import { BaseStep } from './base.ts';
+import { BaseStep, quote } from './base.ts';
 
 export class PublishStep extends BaseStep {
   static readonly keyword = 'publish';
@@ -31,7 +31,7 @@ export class PublishStep extends BaseStep {
 
   describe(): string {
     const flags = `${this.qos ? ` qos ${this.qos}` : ''}${this.retain ? ' retain' : ''}`;
-    return `publish ${this.topic} ${JSON.stringify(this.payload)}${flags}`;
+    return `publish ${this.topic} ${quote(this.payload)}${flags}`;
   }
 
   async run(ctx: ScenarioContext): Promise<void> {

@@ -96,6 +96,7 @@ describe('publish', () => {
   });
   it('validates', () => {
     expect(step('publish: {topic: a/b, payload: ""}').describe()).toBe('publish a/b ""');
+    expect(step(`publish: {topic: a/b, payload: "${'x'.repeat(300)}"}`).describe()).toBe(`publish a/b "${'x'.repeat(80)}"… (300 chars)`);
     expect(invalid('publish: {topic: a/#, payload: x}')).toBe('step 1 (publish): topic: a topic name cannot hold wildcards (+ #): "a/#"');
     expect(invalid('publish: {topic: a, payload: 5}')).toBe('step 1 (publish): payload: expected a string, got number 5 (quote it)');
     expect(invalid('publish: {topic: a, payload: x, qos: 3}')).toBe('step 1 (publish): qos: expected one of 0, 1, 2, got 3');

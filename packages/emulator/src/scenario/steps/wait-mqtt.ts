@@ -4,11 +4,11 @@ import { formatDuration, formatVirtual } from '../duration.ts';
 import { textMatcher, topicFilterError, topicMatches, type TextMatcher } from '../matchers.ts';
 import type { Params } from '../params.ts';
 import type { Where } from '../source.ts';
-import { BaseStep, failure, lastFew } from './base.ts';
+import { BaseStep, failure, lastFew, quote } from './base.ts';
 import { describeWatch, readWatch, watch, type WatchOptions } from './watch.ts';
 
 type Seen = { tNs: bigint; topic: string; payload: Buffer; from: string };
-const showSeen = (m: Seen): string => `${m.topic} ${JSON.stringify(m.payload.toString('utf8'))} from ${m.from || '?'} at ${formatVirtual(m.tNs)}`;
+const showSeen = (m: Seen): string => `${m.topic} ${quote(m.payload.toString('utf8'))} from ${m.from || '?'} at ${formatVirtual(m.tNs)}`;
 
 export class WaitMqttStep extends BaseStep {
   static readonly keyword = 'wait-mqtt';

@@ -4,11 +4,11 @@ import { formatDuration, formatVirtual } from '../duration.ts';
 import { textMatcher, type TextMatcher } from '../matchers.ts';
 import type { Params } from '../params.ts';
 import type { Where } from '../source.ts';
-import { BaseStep, failure, lastFew } from './base.ts';
+import { BaseStep, failure, lastFew, quote } from './base.ts';
 import { describeWatch, readWatch, watch, type WatchOptions } from './watch.ts';
 
 type Line = { tNs: bigint; text: string };
-const showLine = (l: Line): string => `${JSON.stringify(l.text)} at ${formatVirtual(l.tNs)}`;
+const showLine = (l: Line): string => `${quote(l.text)} at ${formatVirtual(l.tNs)}`;
 
 export class WaitSerialStep extends BaseStep {
   static readonly keyword = 'wait-serial';
