@@ -10,7 +10,8 @@ import FakeTimers from '@sinonjs/fake-timers';
 // world has, used to pace `serve` and to let real TCP I/O settle.
 export const realSetTimeout: typeof setTimeout = globalThis.setTimeout.bind(globalThis);
 export const realSetImmediate: typeof setImmediate = globalThis.setImmediate.bind(globalThis);
-export const realNow = (): number => performance.now();
+const realPerformanceNow = performance.now.bind(performance);
+export const realNow = (): number => realPerformanceNow();
 
 export const NS_PER_MS = 1_000_000n;
 export const NS_PER_S = 1_000_000_000n;

@@ -56,7 +56,7 @@ export class Operator {
       clientId: this.opts.clientId ?? 'esphil-operator',
       protocolVersion: 4,
       clean: true,
-      keepalive: 60,
+      keepalive: 0, // the operator only sends commands; its pings would be noise in every trace
       reconnectPeriod: 0,
       connectTimeout: 15_000,
     });

@@ -22,6 +22,11 @@ import type { WorldConfig } from './config.ts';
 const MAX_EVENTS_PER_INSTANT = 100_000;
 /** irrigation/zone/on, /off, /status: the sketch subscribes to each in its own SUBSCRIBE. */
 const NODE_TOPICS = 3;
+/** setImmediate rounds without a byte moving before I/O counts as settled. */
+const SETTLE_QUIET_ROUNDS = 2;
+
+const earliest = (a: bigint | null, b: bigint | null): bigint | null => (a === null ? b : b === null || a <= b ? a : b);
+const nextTurn = (): Promise<void> => new Promise((resolve) => realSetImmediate(resolve));
 
 export interface RelayChange {
   tNs: bigint;
@@ -206,14 +211,14 @@ export class World implements ScenarioContext {
   private async settle(): Promise<void> {
     let quiet = 0;
     let mark = this.net.activity + this.espActivity;
-    while (quiet < 3) {
-      await new Promise<void>((r) => realSetImmediate(r));
+    while (quiet < SETTLE_QUIET_ROUNDS) {
+      await nextTurn();
       const now = this.net.activity + this.espActivity;
       if (now !== mark) {
         mark = now;
         quiet = 0;
       } else quiet++;
-      if (quiet === 3 && this.net.openTcp > 0) {
+      if (quiet === SETTLE_QUIET_ROUNDS && this.net.openTcp > 0) {
         // Loopback TCP needs the kernel: wait a little real time for bytes in flight.
         await new Promise<void>((r) => realSetTimeout(r, 2));
         const after = this.net.activity + this.espActivity;
@@ -227,19 +232,11 @@ export class World implements ScenarioContext {
 
   /** The earliest pending event time among all sources (never before now). */
   private nextEventNs(): bigint | null {
-    const now = this.clock.nowNs();
-    let next: bigint | null = null;
-    const consider = (t: bigint | null | undefined) => {
-      if (t === null || t === undefined) return;
-      if (t < now) t = now;
-      if (next === null || t < next) next = t;
-    };
-    consider(this.queue.peekTime());
-    consider(this.esp.nextWakeNs());
-    consider(this.clock.nextLibraryTimerNs());
     const avrEvent = this.avr.nextEventCycle();
-    if (avrEvent !== undefined) consider(this.wires.ns(avrEvent));
-    return next;
+    let next = earliest(earliest(this.queue.peekTime(), this.esp.nextWakeNs()), this.clock.nextLibraryTimerNs());
+    if (avrEvent !== undefined) next = earliest(next, this.wires.ns(avrEvent));
+    const now = this.clock.nowNs();
+    return next !== null && next < now ? now : next;
   }
 
   private sameInstant = { t: -1n, n: 0 };
