@@ -2,6 +2,7 @@
 // certificate check against the broker's clock, then MQTT bytes to and from
 // aedes through the capture tap. Nothing reaches aedes (or the MQTT parser)
 // before the certificate has been accepted.
+import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { TLSSocket, type DetailedPeerCertificate, type PeerCertificate, type SecureContext } from 'node:tls';
 import type { Packet } from 'mqtt-packet';
@@ -59,7 +60,8 @@ export class Connection {
     readonly local: Endpoint,
     secureContext: SecureContext,
   ) {
-    this.tls = new TLSSocket(stream as unknown as import('node:net').Socket, {
+    // TLSSocket takes any Duplex at run time; its typings only name net.Socket.
+    this.tls = new TLSSocket(stream as unknown as Socket, {
       isServer: true,
       secureContext,
       requestCert: true,
@@ -73,10 +75,6 @@ export class Connection {
     this.tls.on('error', (err: NodeJS.ErrnoException) => this.onTlsError(err));
     this.tls.once('secure', () => this.onSecure());
     this.tls.on('close', () => this.close(this.peerEnded ? 'closed by client' : 'connection lost'));
-  }
-
-  get live(): boolean {
-    return !this.closed;
   }
 
   private onTlsError(err: NodeJS.ErrnoException): void {
@@ -93,6 +91,7 @@ export class Connection {
   }
 
   private onSecure(): void {
+    if (this.closed) return; // stopped mid-handshake
     const { config, trust, clock } = this.host;
     const leaf = this.tls.getPeerCertificate(true);
     if (!leaf || !leaf.raw) {

@@ -50,7 +50,8 @@ export function policyHooks(host: PolicyHost): Hooks {
       const conn = host.connectionOf(client);
       const acl = host.config.acl;
       if (!conn || !client) return done(null); // will messages and the emulator's own publishes
-      const denied = packet.topic.startsWith('$SYS') || (acl !== undefined && !aclAllows(acl, subject(conn, client), packet.topic, 'write'));
+      // $SYS/ is the broker's own tree (aedes' default hook disconnects for it): dropped like any denied publish.
+      const denied = packet.topic.startsWith('$SYS/') || (acl !== undefined && !aclAllows(acl, subject(conn, client), packet.topic, 'write'));
       if (denied) {
         deniedPackets.add(packet);
         host.event({
