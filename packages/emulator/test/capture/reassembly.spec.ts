@@ -154,6 +154,14 @@ describe('TCP reassembly', () => {
     ]);
   });
 
+  it('decodes MQTT 3.1 ("MQIsdp", version 3)', () => {
+    const f = new Flow();
+    const c = mqtt({ cmd: 'connect', protocolId: 'MQIsdp', protocolVersion: 3, clientId: 'old', clean: true, keepalive: 60 }, 3);
+    const r = readCapture(capture([...handshake(f), f.data(true, c), f.data(false, connack()), f.data(true, publish('irrigation/zone/on', '6 6'))]), 'v3.pcap');
+    expect(r.connections[0]).toMatchObject({ protocolVersion: 3, clientId: 'old', roleFrom: 'connect' });
+    expect(payloads(r)).toEqual(['>connect', '<connack', '>publish 6 6']);
+  });
+
   it('decodes MQTT 5 with the protocol version from the CONNECT', () => {
     const f = new Flow();
     const frames = [...handshake(f), f.data(true, connect('v5', 5)), f.data(false, connack(5))];
