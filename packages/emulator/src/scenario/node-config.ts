@@ -97,14 +97,7 @@ export function readNodeConfig(node: Node | null, src: SourceFile, report: (issu
     'broker-config': () => (config.brokerConfig = path(p, 'broker-config', 'broker config')),
     debug: () => (config.debug = p.bool('debug', true)),
     'zone-walk': () => (config.zoneWalk = p.bool('zone-walk', false)),
-    utc: () => {
-      const text = p.string('utc');
-      try {
-        config.utcMs = parseUtc(text);
-      } catch (e) {
-        p.fail('utc', (e as Error).message);
-      }
-    },
+    utc: () => (config.utcMs = p.parsed('utc', parseUtc)),
     ntp: () => {
       const n = p.section('ntp');
       config.ntp = {};

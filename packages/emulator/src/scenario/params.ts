@@ -78,6 +78,16 @@ export class Params {
     return s.value;
   }
 
+  /** A string turned into a value by `parse`; what `parse` throws becomes a located error. */
+  parsed<T>(key: string, parse: (text: string) => T): T {
+    const text = this.string(key);
+    try {
+      return parse(text);
+    } catch (e) {
+      return this.fail(key, (e as Error).message);
+    }
+  }
+
   optString(key: string): string | undefined {
     return this.has(key) ? this.string(key) : undefined;
   }

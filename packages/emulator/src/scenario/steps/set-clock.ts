@@ -11,13 +11,7 @@ export class SetClockStep extends BaseStep {
   static readonly shorthand = 'utc';
 
   static validate(p: Params, where: Where): SetClockStep {
-    const text = p.string('utc');
-    let ms: number;
-    try {
-      ms = parseUtc(text);
-    } catch (e) {
-      p.fail('utc', (e as Error).message);
-    }
+    const ms = p.parsed('utc', parseUtc);
     p.done();
     return new SetClockStep(where, ms);
   }

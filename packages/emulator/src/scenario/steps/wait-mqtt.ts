@@ -18,15 +18,7 @@ export class WaitMqttStep extends BaseStep {
     const topic = p.string('topic');
     const bad = topicFilterError(topic, true);
     if (bad) p.fail('topic', bad);
-    let payload: TextMatcher | undefined;
-    if (p.has('payload')) {
-      const pattern = p.string('payload');
-      try {
-        payload = textMatcher(pattern);
-      } catch (e) {
-        p.fail('payload', (e as Error).message);
-      }
-    }
+    const payload = p.has('payload') ? p.parsed('payload', textMatcher) : undefined;
     const from = p.optString('from');
     const o = readWatch(p);
     p.done();

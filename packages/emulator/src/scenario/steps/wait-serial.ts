@@ -15,13 +15,7 @@ export class WaitSerialStep extends BaseStep {
   static readonly shorthand = 'match';
 
   static validate(p: Params, where: Where): WaitSerialStep {
-    const pattern = p.string('match');
-    let m: TextMatcher;
-    try {
-      m = textMatcher(pattern);
-    } catch (e) {
-      p.fail('match', (e as Error).message);
-    }
+    const m = p.parsed('match', textMatcher);
     const o = readWatch(p);
     p.done();
     return new WaitSerialStep(where, m, o);
