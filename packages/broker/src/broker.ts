@@ -41,6 +41,7 @@ export class Broker implements ConnectionHost, PolicyHost {
   readonly config: BrokerConfig;
   readonly clock: BrokerClock;
   readonly trust: TrustStore;
+  readonly deniedSubscribe: 'suback-0x80' | 'grant';
   private readonly secureContext: SecureContext;
   private readonly onCapture: ((r: CaptureRecord) => void) | undefined;
   private readonly onEvent: ((e: BrokerEvent) => void) | undefined;
@@ -57,6 +58,7 @@ export class Broker implements ConnectionHost, PolicyHost {
     this.clock = opts.clock ?? realClock;
     this.onCapture = opts.onCapture;
     this.onEvent = opts.onEvent;
+    this.deniedSubscribe = opts.deniedSubscribe ?? 'suback-0x80';
     this.trust = new TrustStore(c.cafile.pem, c.cafile.path, c.crlfile?.pem, c.crlfile?.path);
     try {
       this.secureContext = createSecureContext({

@@ -8,6 +8,7 @@ import type { BrokerEvent } from './types.ts';
 
 export interface PolicyHost {
   readonly config: BrokerConfig;
+  readonly deniedSubscribe: 'suback-0x80' | 'grant';
   connectionOf(client: Client | null): Connection | undefined;
   event(e: BrokerEvent): void;
 }
@@ -66,11 +67,13 @@ export function policyHooks(host: PolicyHost): Hooks {
       const conn = host.connectionOf(client);
       const acl = host.config.acl;
       if (!conn || acl === undefined || aclAllowsSubscribe(acl, subject(conn, client), sub.topic)) return done(null, sub);
+      const granted = host.deniedSubscribe === 'grant';
       host.event({
         what: 'subscribe-denied',
-        detail: { connId: conn.id, clientId: client.id, username: conn.username, topic: sub.topic, qos: sub.qos },
+        detail: { connId: conn.id, clientId: client.id, username: conn.username, topic: sub.topic, qos: sub.qos, granted },
       });
-      done(null, null); // granted 0x80 in the SUBACK
+      if (granted) done(null, sub); // mosquitto 2.0 security_default.c: "FIXME - implement ACL subscription strings"
+      else done(null, null); // granted 0x80 in the SUBACK
     },
 
     authorizeForward(client, packet) {

@@ -56,6 +56,12 @@ export interface BrokerOptions {
   clock?: BrokerClock;
   onCapture?: (r: CaptureRecord) => void;
   onEvent?: (e: BrokerEvent) => void;
+  /**
+   * SUBACK for a filter the ACL does not cover. 'suback-0x80' (default): refused
+   * with 0x80. 'grant': granted, as mosquitto 2.0's acl_file does (it checks read
+   * access per delivered message only). Delivery is filtered in both modes.
+   */
+  deniedSubscribe?: 'suback-0x80' | 'grant';
 }
 
 export const realClock: BrokerClock = {

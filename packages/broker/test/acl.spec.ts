@@ -145,6 +145,19 @@ describe('ACL on the wire (fixtures/pki/acl)', () => {
     await node.next('pingresp');
   });
 
+  it("deniedSubscribe 'grant' answers like mosquitto 2.0; what the node may read is delivered", async () => {
+    tb = await startFixtureBroker(undefined, { deniedSubscribe: 'grant' });
+    const node = await dial(tb.broker, { cert: 'node.crt' });
+    await node.connectMqtt('sec_mqtt_client_00_03');
+    node.send({ cmd: 'subscribe', messageId: 4, subscriptions: [{ topic: '#', qos: 0 }] });
+    expect(((await node.next('suback')) as { granted: number[] }).granted).toEqual([0]);
+    expect(tb.events.find((e) => e.what === 'subscribe-denied')?.detail).toMatchObject({ topic: '#', granted: true });
+    const op = await dial(tb.broker, { cert: 'operator.crt' });
+    await op.connectMqtt('operator-console');
+    op.send({ cmd: 'publish', topic: 'irrigation/zone/off', payload: Buffer.from('1'), qos: 0, retain: false, dup: false });
+    expect(((await node.next('publish')) as { topic: string }).topic).toBe('irrigation/zone/off');
+  });
+
   it('the operator commands a zone and the node receives it', async () => {
     const { node, op } = await nodeAndOperator();
     node.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'irrigation/zone/on', qos: 0 }] });

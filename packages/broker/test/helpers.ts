@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { duplexPair } from 'node:stream';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import mqtt, { type Packet } from 'mqtt-packet';
-import { createBroker, loadMosquittoConf, type Broker, type BrokerClock, type BrokerEvent, type CaptureRecord } from '../src/index.ts';
+import { createBroker, loadMosquittoConf, type Broker, type BrokerClock, type BrokerOptions, type BrokerEvent, type CaptureRecord } from '../src/index.ts';
 
 export const PKI = resolve(import.meta.dirname, '../../../fixtures/pki');
 export const pem = (name: string): string => readFileSync(resolve(PKI, name), 'utf8');
@@ -26,7 +26,7 @@ export interface TestBroker {
   clock: ReturnType<typeof fixedClock>;
 }
 
-export async function startFixtureBroker(date = '2026-06-01T00:00:00Z'): Promise<TestBroker> {
+export async function startFixtureBroker(date = '2026-06-01T00:00:00Z', extra: Partial<BrokerOptions> = {}): Promise<TestBroker> {
   const captures: CaptureRecord[] = [];
   const events: BrokerEvent[] = [];
   const clock = fixedClock(date);
@@ -35,6 +35,7 @@ export async function startFixtureBroker(date = '2026-06-01T00:00:00Z'): Promise
     clock,
     onCapture: (r) => captures.push(r),
     onEvent: (e) => events.push(e),
+    ...extra,
   });
   return { broker, captures, events, clock };
 }

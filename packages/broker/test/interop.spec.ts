@@ -89,23 +89,27 @@ function interop(name: string, deniedSubscribeGrant: number, setup: () => Promis
   });
 }
 
-let tb: TestBroker;
-interop("esphil's broker (TCP listener)", 0x80, async () => {
-  // The broker judges client certificates at its own date; the clients judge the broker's at the wall clock.
-  tb = await startFixtureBroker(new Date().toISOString());
-  const { port } = await tb.broker.listen({ port: 0 });
+/** esphil's broker on an ephemeral TCP port. It judges client certificates at its own date; the clients judge its certificate at the wall clock. */
+async function esphil(extra: Parameters<typeof startFixtureBroker>[1] = {}): Promise<TestBroker & Target & { close(): Promise<void> }> {
+  const b = await startFixtureBroker(new Date().toISOString(), extra);
+  const { port } = await b.broker.listen({ port: 0 });
   return {
+    ...b,
     port,
     async subscribed(clientId) {
       for (let i = 0; i < 200; i++) {
-        if (tb.captures.some((r) => r.clientId === clientId && r.packet.cmd === 'suback')) return;
+        if (b.captures.some((r) => r.clientId === clientId && r.packet.cmd === 'suback')) return;
         await settle(25);
       }
       throw new Error(`${clientId} never subscribed`);
     },
-    close: () => tb.broker.close(),
+    close: () => b.broker.close(),
   };
-});
+}
+
+let tb: TestBroker;
+interop("esphil's broker (TCP listener)", 0x80, async () => (tb = await esphil()));
+interop("esphil's broker with deniedSubscribe 'grant' (mosquitto 2.0 parity)", 0, () => esphil({ deniedSubscribe: 'grant' }));
 
 interop('real mosquitto 2.0 with fixtures/pki/mosquitto.conf', 0, async () => {
   const m = await startMosquitto();
