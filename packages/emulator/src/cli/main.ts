@@ -55,6 +55,11 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
   // Exit once the output is flushed: a stopped world may leave library handles
   // (aedes, mqtt.js, sockets of outside clients) that would otherwise keep the process up.
   const exit = (code: number) => process.stdout.write('', () => process.exit(code));
+  // `esphil run ... | head`: the reader went away; stop quietly, as other Unix tools do.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   main(process.argv.slice(2)).then(exit, (e) => {
     console.error(`esphil: internal error: ${(e as Error).stack ?? e}`);
     exit(EXIT_UNUSABLE);

@@ -62,7 +62,8 @@ export async function main(argv: string[]): Promise<number> {
   const json = values.json ?? false;
   const progress = new ProgressBar(out, { enabled: !json && out.isTTY === true });
   const human = new HumanReporter(out, { progress });
-  const reporter: Reporter = json ? new JsonReporter(out) : allReporters(progress, human);
+  const jsonReporter = new JsonReporter(out);
+  const reporter: Reporter = json ? jsonReporter : allReporters(progress, human);
   const results: ScenarioResult[] = [];
   const many = scenarios.length > 1;
   for (const s of scenarios) {
@@ -86,7 +87,8 @@ export async function main(argv: string[]): Promise<number> {
       await recorders.close();
     }
   }
-  if (!json) human.summary(results);
+  if (json) jsonReporter.summary(results);
+  else human.summary(results);
   if (values.junit) {
     try {
       writeFileSync(values.junit, junitXml(results));

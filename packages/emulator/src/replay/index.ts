@@ -6,4 +6,3 @@ export {
   type ParseTimelineOptions, type RelayChange, type RelayEventNs,
 } from './timeline.ts';
 export { topicMatches, validateTopicFilter } from './topic-filter.ts';
-export { arduinoToInt, parseZoneOn, type ZoneOn } from './zone-command.ts';

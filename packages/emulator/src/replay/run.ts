@@ -3,7 +3,7 @@
 // timers run out, collecting the relay timeline.
 import type { ReplayCommand, ReplayPlan } from './plan.ts';
 import { toTimeline, type RelayChange, type RelayEventNs } from './timeline.ts';
-import { parseZoneOn } from './zone-command.ts';
+import { parseZoneCommand } from '@esphil/esp-model';
 
 /** What runReplay needs from the world (provided by the emulator's world module). */
 export interface ReplayWorld {
@@ -55,8 +55,8 @@ export function zoneTimersDeadlineNs(commands: ReplayCommand[]): bigint {
   for (const c of commands) {
     let until = c.offsetNs;
     if (c.topic === ZONE_ON_TOPIC) {
-      const cmd = parseZoneOn(c.payload.toString('latin1'));
-      if (cmd && cmd.seconds > 0) until += BigInt(cmd.seconds) * S;
+      const cmd = parseZoneCommand(c.payload);
+      if (cmd.action === 'on') until += BigInt(cmd.durationMs) * 1_000_000n;
     }
     if (until > end) end = until;
   }

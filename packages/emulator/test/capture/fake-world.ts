@@ -2,7 +2,7 @@
 // sketch's relay rules and a virtual clock with an event queue.
 import type { ReplayWorld } from '../../src/replay/run.ts';
 import type { RelayEventNs } from '../../src/replay/timeline.ts';
-import { parseZoneOn } from '../../src/replay/zone-command.ts';
+import { parseZoneCommand } from '@esphil/esp-model';
 
 const S = 1_000_000_000n;
 const MS = 1_000_000n;
@@ -49,12 +49,12 @@ export class FakeWorld implements ReplayWorld {
   }
   async publish(topic: string, payload: Buffer, opts: { qos: 0 | 1 | 2; retain: boolean }) {
     this.published.push({ tNs: this.now, topic, payload: payload.toString(), ...opts });
-    const cmd = topic === 'irrigation/zone/on' ? parseZoneOn(payload.toString()) : null;
-    if (!cmd) return;
+    const cmd = topic === 'irrigation/zone/on' ? parseZoneCommand(payload) : null;
+    if (!cmd || cmd.action === 'ignore') return;
     this.at(this.now + (this.o.latencyNs ?? 2n * MS), () => {
-      if (cmd.seconds > 0) {
+      if (cmd.action === 'on') {
         this.set(new Set([cmd.zone]));
-        this.at(this.now + BigInt(cmd.seconds) * S + (this.o.timerLagNs ?? 0n), () => {
+        this.at(this.now + BigInt(cmd.durationMs) * MS + (this.o.timerLagNs ?? 0n), () => {
           const off = new Set(this.on);
           off.delete(cmd.zone);
           this.set(off);
