@@ -14,7 +14,8 @@ export interface RecorderFiles {
 }
 
 export interface Recorders {
-  readonly trace: TraceRecorder;
+  /** The timeline in memory: only when a trace or VCD file is written, or `keep` asked for it. */
+  readonly trace: TraceRecorder | null;
   close(): Promise<void>;
 }
 
@@ -26,16 +27,18 @@ function open<T>(path: string, what: string, make: (p: string) => T): T {
   }
 }
 
-export function openRecorders(world: World, files: RecorderFiles): Recorders {
-  const trace = new TraceRecorder();
-  if (files.trace) trace.addSink(new JsonlTraceWriter(open(files.trace, 'trace', fileOut)));
-  if (files.vcd) trace.addSink(new VcdWriter(open(files.vcd, 'VCD', fileOut)));
-  world.onTrace((e) => trace.record(e));
+export function openRecorders(world: World, files: RecorderFiles, opts: { keep?: boolean } = {}): Recorders {
+  const trace = files.trace || files.vcd || opts.keep ? new TraceRecorder() : null;
+  if (trace) {
+    if (files.trace) trace.addSink(new JsonlTraceWriter(open(files.trace, 'trace', fileOut)));
+    if (files.vcd) trace.addSink(new VcdWriter(open(files.vcd, 'VCD', fileOut)));
+    world.onTrace((e) => trace.record(e));
+  }
   const pcap = files.pcap ? open(files.pcap, 'pcap', (p) => world.recordPcap(p)) : null;
   return {
     trace,
     async close() {
-      trace.close();
+      trace?.close();
       await pcap?.close();
     },
   };

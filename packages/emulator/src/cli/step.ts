@@ -44,13 +44,14 @@ async function stepScenario(file: string, avrHex: string | undefined, io: Parame
     throw e;
   }
   const world = await World.create(worldConfigFor(scenario.node, { avrHex }));
-  const recorders = openRecorders(world, {});
+  const recorders = openRecorders(world, {}, { keep: true });
+  const trace = recorders.trace!;
   world.powerOn();
   let next = 0;
   const src: StepperSource = {
     label: file,
     get events() {
-      return recorders.trace.events;
+      return trace.events;
     },
     // One scenario step per call; a failing step ends the scenario, as in `esphil run`.
     more: async () => {
