@@ -140,7 +140,8 @@ export class World implements ScenarioContext {
         if (e.what === 'client-disconnected') {
           for (const c of this.captureSinks) c.close({ tNs: this.clock.nowNs(), connId: Number(e.detail.connId) });
         }
-        this.nodeEvent(`broker-${e.what}`, e.detail);
+        const { tNs: _t, ...detail } = e.detail; // the event's own t says when
+        this.nodeEvent(e.what.startsWith('broker-') ? e.what : `broker-${e.what}`, detail);
       },
     });
     if (this.config.transport === 'tcp') this.brokerPort = (await this.mqttBroker.listen({ port: 0 })).port;
