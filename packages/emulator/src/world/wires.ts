@@ -3,22 +3,17 @@
 // PB1 -> GPIO5 (the AVR's request line), and the relay board on PORTD.
 // The AVR runs lazily: it is brought up to the time of every interaction, so
 // its cycle count and the world's nanoseconds always agree (cycle = t / period).
-import type { ATmega168 } from '@esphil/avr-slave';
+import { atmega168Config, DDRD, PORTD, SREG, type ATmega168 } from '@esphil/avr-slave';
 import type { SpiBus } from '@esphil/esp-model';
 import type { AvrSnapshot, EspSnapshot, SpiByte, SpiEvent, TraceEvent } from '../trace/events.ts';
+import { relayMeaning } from '../trace/meaning.ts';
 
 export const GPIO_SS = 16;
 export const GPIO_AVR_RESET = 4;
 export const GPIO_REQUEST = 5;
 const REQUEST_PIN_PB = 1;
 
-// ATmega168 data-space addresses (datasheet "Register Summary").
-const SREG = 0x5f;
-const SPCR = 0x4c;
-const SPSR = 0x4d;
-const SPDR = 0x4e;
-const PORTD = 0x2b;
-const DDRD = 0x2a;
+const { SPCR, SPSR, SPDR } = atmega168Config.spi;
 
 interface PendingByte extends SpiByte {
   violation?: string;
@@ -151,9 +146,6 @@ export class Wires {
         if (c.violation) violations.push(`byte ${i}: ${c.violation}`);
       }
     });
-    const lastMosi = w.bytes.at(-1)?.mosi;
-    const bitmap = lastMosi === undefined ? 0 : ~lastMosi & 0xff;
-    const on = [0, 1, 2, 3, 4, 5, 6, 7].filter((z) => bitmap & (1 << z));
     const ev: SpiEvent = {
       kind: 'spi',
       t: w.t,
@@ -163,7 +155,7 @@ export class Wires {
       lsbFirst: w.lsbFirst,
       bytes: w.bytes.map(({ violation: _v, ...b }) => b),
       violations,
-      relays: { bitmap, on },
+      relays: relayMeaning(w.bytes.at(-1)?.mosi),
       avr: this.avrSnapshot(),
       esp: this.espSnapshot(),
     };
