@@ -143,7 +143,9 @@ export class Connection {
       }
       if (packet.cmd === 'connect') {
         this.clientId = packet.clientId;
-        this.fromClient.protocolVersion = this.fromAedes.protocolVersion = packet.protocolVersion ?? 4;
+        this.fromClient.protocolVersion = packet.protocolVersion ?? 4;
+        // aedes 1.x answers an MQTT 5 CONNECT with a 3.1.1 CONNACK (return code 1), so its side stays 3.1.1.
+        this.fromAedes.protocolVersion = packet.protocolVersion === 3 ? 3 : 4;
       }
       this.record('to-broker', packet, raw);
       this.mqtt!.push(raw);

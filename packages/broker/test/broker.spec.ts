@@ -94,6 +94,16 @@ describe('capture tap', () => {
     expect((await c.connectMqtt('sec_mqtt_client_00_03')).returnCode).toBe(0);
   });
 
+  it('an MQTT 5 client is refused with CONNACK return code 1 (aedes 1.x speaks 3.1 and 3.1.1)', async () => {
+    tb = await startFixtureBroker();
+    const c = await dial(tb.broker, { cert: 'node.crt' });
+    c.send({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 5, clean: true, clientId: 'v5', keepalive: 15, properties: { sessionExpiryInterval: 10 } });
+    expect(await c.next('connack')).toMatchObject({ returnCode: 1 });
+    await c.whenClosed();
+    expect(tb.captures.map((r) => [r.dir, r.packet.cmd])).toEqual([['to-broker', 'connect'], ['from-broker', 'connack']]);
+    expect(tb.events.filter((e) => e.what === 'protocol-error')).toEqual([]);
+  });
+
   it('a malformed packet closes the connection with a protocol-error event', async () => {
     tb = await startFixtureBroker();
     const c = await dial(tb.broker, { cert: 'node.crt' });
