@@ -39,3 +39,34 @@ export function toolAvailable(tool: string): boolean {
     return false;
   }
 }
+
+/** What fast-forward must not change: pin history with cycles, SPI bytes, counters, final state. */
+export function observe(avr: ATmega168) {
+  const portd: { cycle: number; value: number }[] = [];
+  const bytes: unknown[] = [];
+  avr.portD.addListener((value) => portd.push({ cycle: avr.cycles, value }));
+  avr.spi.onByte((b) => bytes.push(b));
+  return () => {
+    const { fastForwardedCycles: _ff, pollLoopSkips: _skips, ...counters } = avr.stats;
+    return {
+      portd,
+      bytes,
+      relays: avr.relays.history,
+      counters,
+      cycles: avr.cycles,
+      pc: avr.cpu.pc,
+      registers: [...avr.cpu.data.subarray(0, 0x100)],
+    };
+  };
+}
+
+/** Runs the same script on a fast-forwarding MCU and on the cycle-by-cycle reference. */
+export function bothWays(make: (opts: ATmega168Options) => ATmega168, script: (avr: ATmega168) => void) {
+  const results = [true, false].map((fastForward) => {
+    const avr = make({ fastForward });
+    const summary = observe(avr);
+    script(avr);
+    return { avr, summary: summary() };
+  });
+  return { fast: results[0]!, reference: results[1]! };
+}
