@@ -112,6 +112,8 @@ export class RunLoop {
       cpu.tick();
       return false;
     }
+    // The clock event half of the tick; a pending interrupt is taken by wake(), after the wake-up cycles.
+    fireDueClockEvent(cpu);
     this.sleeping = true;
     this.sleepMode = mode;
     this.stats.sleeps++;

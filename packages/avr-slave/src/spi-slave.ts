@@ -194,8 +194,15 @@ export class SPISlave {
     if (startCycle > cpu.cycles) {
       throw new RangeError(`SPI: byte at cycle ${startCycle} is ahead of the AVR (cycle ${cpu.cycles}); run it there first`);
     }
+    if (this.transfer && this.transfer.endCycle <= startCycle) {
+      // Its end has passed but the clock event has not been processed yet (one event per tick).
+      cpu.clearClockEvent(this.complete);
+      this.complete();
+    }
     if (this.transfer) {
-      throw new Error(`SPI: byte started at cycle ${startCycle} while the previous one runs until cycle ${this.transfer.endCycle}`);
+      throw new Error(
+        `SPI: byte started at cycle ${startCycle} while the previous one runs until cycle ${this.transfer.endCycle} (pass atCycle for back-to-back bytes)`,
+      );
     }
     const periodCycles = frequency / opts.sckHz;
     const endCycle = startCycle + Math.ceil(BITS_PER_BYTE * periodCycles);
