@@ -9,7 +9,7 @@ import { CPU, avrInstruction } from 'avr8js';
 import { ATmega168, BENCH_BUSY_HEX, BUNDLED_HEX, FLASH_BYTES, SRAM_BYTES, parseIntelHex } from '../src/index.ts';
 
 const BUSY_CYCLES = 20_000_000;
-const ROUNDS = 5;
+const ROUNDS = 7;
 const HOUR_CYCLES = 8_000_000 * 3600;
 const MINUTE_CYCLES = 8_000_000 * 60;
 

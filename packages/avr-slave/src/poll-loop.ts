@@ -41,11 +41,21 @@ export function scanProgram(progMem: Uint16Array): ProgramMarks {
     }
     if (offset >= 0 || -offset > MAX_LOOP_WORDS) continue;
     const head = pc + 1 + offset;
-    if (marks[head] === MARK_SLEEP) continue;
+    if (marks[head] === MARK_SLEEP || loopEnds.has(head) || !straightLineIsPollSafe(progMem, head, pc)) continue;
     marks[head] = MARK_LOOP;
-    if (!loopEnds.has(head)) loopEnds.set(head, pc);
+    loopEnds.set(head, pc);
   }
   return { marks, loopEnds };
+}
+
+const isTwoWord = (op: number): boolean => (op & 0xfc0f) === 0x9000 || (op & 0xfe0c) === 0x940c; // LDS/STS, JMP/CALL
+
+/** Whether every instruction from `head` to `end` could belong to a polling loop (by opcode alone). */
+function straightLineIsPollSafe(progMem: Uint16Array, head: number, end: number): boolean {
+  for (let pc = head; pc <= end; pc += isTwoWord(progMem[pc]!) ? 2 : 1) {
+    if (classifyOpcode(progMem[pc]!, 0, 0, 0) === NOT_POLL_SAFE) return false;
+  }
+  return true;
 }
 
 const NOT_POLL_SAFE = -1;
@@ -62,17 +72,20 @@ export function isEventOnlyAddress(addr: number): boolean {
  * file; otherwise the data address it reads (or NO_MEMORY_READ).
  */
 function classify(cpu: CPU, pc: number): number {
+  const { data } = cpu;
+  const y = data[28]! | (data[29]! << 8);
+  const z = data[30]! | (data[31]! << 8);
+  const x = data[26]! | (data[27]! << 8);
   const op = cpu.progMem[pc]!;
-  const data = cpu.data;
+  return classifyOpcode(op, (op & 0xfe0f) === 0x9000 ? cpu.progMem[pc + 1]! : 0, op & 8 ? y : z, x);
+}
+
+/** `k` is the second word of LDS, `yz` the Y or Z pointer an LDD uses, `x` the X pointer. */
+function classifyOpcode(op: number, k: number, yz: number, x: number): number {
   if (op < 0x8000) return NO_MEMORY_READ; // NOP, MOVW, MUL*, ALU on registers, CPI/SBCI/SUBI/ORI/ANDI
-  if ((op & 0xd200) === 0x8000) {
-    // LDD Rd, Y+q / Z+q (LD Rd, Y/Z when q = 0)
-    const q = (op & 7) | ((op & 0xc00) >> 7) | ((op & 0x2000) >> 8);
-    const base = op & 8 ? data[28]! | (data[29]! << 8) : data[30]! | (data[31]! << 8);
-    return base + q;
-  }
-  if ((op & 0xfe0f) === 0x9000) return cpu.progMem[pc + 1]!; // LDS Rd, k
-  if ((op & 0xfe0f) === 0x900c) return data[26]! | (data[27]! << 8); // LD Rd, X
+  if ((op & 0xd200) === 0x8000) return yz + ((op & 7) | ((op & 0xc00) >> 7) | ((op & 0x2000) >> 8)); // LDD Rd, Y+q / Z+q
+  if ((op & 0xfe0f) === 0x9000) return k; // LDS Rd, k
+  if ((op & 0xfe0f) === 0x900c) return x; // LD Rd, X
   if ((op & 0xfe0e) === 0x9004 || op === 0x95c8) return NO_MEMORY_READ; // LPM Rd, Z / LPM
   if ((op & 0xfe08) === 0x9400 && (op & 0xf) !== 4) return NO_MEMORY_READ; // COM NEG SWAP INC ASR LSR ROR (not SLEEP/WDR/...)
   if ((op & 0xfe0f) === 0x940a) return NO_MEMORY_READ; // DEC

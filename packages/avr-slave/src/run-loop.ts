@@ -169,7 +169,7 @@ export class RunLoop {
     let steps = 0;
     do {
       if (!isPollSafe(cpu, cpu.pc)) {
-        // At the head: never a polling loop. Further in: this path is not, the loop may be.
+        // An address that depends on the registers (LD/LDD) points at a time-varying register.
         if (steps === 0) this.program.marks[head] = 0;
         else this.miss(head);
         return false;
@@ -178,9 +178,14 @@ export class RunLoop {
       cpu.tick();
       steps++;
     } while (cpu.pc !== head && cpu.pc >= head && cpu.pc <= end && cpu.cycles < target && steps < MAX_PROBE_STEPS);
-    if (cpu.pc !== head) return false; // left the loop, or stopped part way
-    const quiet = headClockEvent(cpu) === eventBefore && (!eventBefore || eventBefore.cycles > cpu.cycles);
-    if (!quiet || this.readSideState() !== spiBefore || !this.sameState(before)) {
+    if (cpu.pc !== head) {
+      // Left the loop (it ends, so it is no runaway counter), or stopped part way.
+      if (cpu.pc < head || cpu.pc > end) this.misses.delete(head);
+      return false;
+    }
+    // An event that came due during the iteration may have changed what it read: try again next time.
+    if (headClockEvent(cpu) !== eventBefore || (eventBefore && eventBefore.cycles <= cpu.cycles)) return false;
+    if (this.readSideState() !== spiBefore || !this.sameState(before)) {
       this.miss(head);
       return false;
     }

@@ -170,6 +170,7 @@ export class SPISlave {
     if (high === this.ssHighValue) return;
     this.ssHighValue = high;
     this.portB.setPin(PB_SS, high);
+    this.completeIfEnded(this.cpu.cycles);
     if (high && this.transfer) this.abort('SS high');
     const { cpu, config } = this;
     const spcr = cpu.data[config.SPCR];
@@ -194,11 +195,7 @@ export class SPISlave {
     if (startCycle > cpu.cycles) {
       throw new RangeError(`SPI: byte at cycle ${startCycle} is ahead of the AVR (cycle ${cpu.cycles}); run it there first`);
     }
-    if (this.transfer && this.transfer.endCycle <= startCycle) {
-      // Its end has passed but the clock event has not been processed yet (one event per tick).
-      cpu.clearClockEvent(this.complete);
-      this.complete();
-    }
+    this.completeIfEnded(startCycle);
     if (this.transfer) {
       throw new Error(
         `SPI: byte started at cycle ${startCycle} while the previous one runs until cycle ${this.transfer.endCycle} (pass atCycle for back-to-back bytes)`,
@@ -268,6 +265,13 @@ export class SPISlave {
     cpu.setInterruptFlag(this.STC);
     this.emit({ startCycle: t.startCycle, endCycle: t.endCycle, mosi: t.mosi, miso: t.miso, lost, received: t.received, violation: t.violation });
   };
+
+  /** A byte whose end has passed but whose clock event is still queued (CPU.tick() fires one per tick). */
+  private completeIfEnded(cycle: number): void {
+    if (!this.transfer || this.transfer.endCycle > cycle) return;
+    this.cpu.clearClockEvent(this.complete);
+    this.complete();
+  }
 
   private abort(reason: string): void {
     const t = this.transfer!;
