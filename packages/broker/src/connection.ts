@@ -9,6 +9,7 @@ import type { Packet } from 'mqtt-packet';
 import type { BrokerConfig } from './config.ts';
 import { FrameDecoder } from './mqtt/decode.ts';
 import { MqttFramer } from './mqtt/framer.ts';
+import { SSL_AD_HANDSHAKE_FAILURE, alertFor, tls12FatalAlert } from './tls/alerts.ts';
 import { verifyClientChain, type TrustStore } from './tls/verify.ts';
 import type { BrokerClock, BrokerEvent, CaptureRecord, Endpoint } from './types.ts';
 
@@ -22,6 +23,8 @@ export interface ConnectionHost {
   attach(conn: Connection, mqttStream: Duplex): void;
   detach(conn: Connection): void;
 }
+
+type Verdict = { ok: true; identity: string | null } | { ok: false; code: string; reason: string; alert: number };
 
 /** The client's certificate chain as sent, leaf first (DER). */
 function peerChain(leaf: PeerCertificate): Buffer[] {
@@ -49,13 +52,16 @@ export class Connection {
   private readonly fromClient = new FrameDecoder();
   private readonly fromAedes = new FrameDecoder();
   private closed = false;
+  private verdict: Verdict | null = null;
+  /** A TLS 1.2 fatal alert went out and the transport was ended (onKeylog). */
+  private alertSent = false;
   /** The client ended its side first (its FIN / EOF), as opposed to the broker closing. */
   private peerEnded = false;
 
   constructor(
     private readonly host: ConnectionHost,
     readonly id: number,
-    stream: Duplex,
+    private readonly stream: Duplex,
     readonly remote: Endpoint,
     readonly local: Endpoint,
     secureContext: SecureContext,
@@ -73,6 +79,7 @@ export class Connection {
     // An unhandled 'error' on the transport would take the whole process down.
     stream.on('error', (err: Error) => this.close(`transport error: ${err.message}`));
     this.tls.on('error', (err: NodeJS.ErrnoException) => this.onTlsError(err));
+    this.tls.on('keylog', (line: Buffer) => this.onKeylog(line));
     this.tls.once('secure', () => this.onSecure());
     this.tls.on('close', () => this.close(this.peerEnded ? 'closed by client' : 'connection lost'));
   }
@@ -86,22 +93,52 @@ export class Connection {
   }
 
   private refuse(code: string, reason: string): void {
-    this.host.event({ what: 'tls-refused', detail: { connId: this.id, remote: this.remote, code, reason } });
-    this.close(reason);
+    if (this.closed) return;
+    const alertSent = this.alertSent;
+    this.host.event({ what: 'tls-refused', detail: { connId: this.id, remote: this.remote, code, reason, alertSent } });
+    this.close(reason, alertSent);
   }
 
-  private onSecure(): void {
-    if (this.closed) return; // stopped mid-handshake
+  /** The broker's judgement of the client certificate, made once. */
+  private judge(): Verdict {
+    if (this.verdict) return this.verdict;
     const { config, trust, clock } = this.host;
     const leaf = this.tls.getPeerCertificate(true);
     if (!leaf || !leaf.raw) {
       // OpenSSL with SSL_VERIFY_FAIL_IF_NO_PEER_CERT: "peer did not return a certificate".
-      if (config.requireCertificate) return this.refuse('NO_CLIENT_CERTIFICATE', 'peer did not return a certificate');
+      this.verdict = config.requireCertificate
+        ? { ok: false, code: 'NO_CLIENT_CERTIFICATE', reason: 'peer did not return a certificate', alert: SSL_AD_HANDSHAKE_FAILURE }
+        : { ok: true, identity: null };
     } else {
-      const result = verifyClientChain(peerChain(leaf), trust, clock.utcMs());
-      if (!result.ok) return this.refuse(result.code, result.reason);
-      this.identity = result.commonName;
+      const r = verifyClientChain(peerChain(leaf), trust, clock.utcMs());
+      this.verdict = r.ok ? { ok: true, identity: r.commonName } : { ok: false, code: r.code, reason: r.reason, alert: alertFor(r.code) };
     }
+    return this.verdict;
+  }
+
+  /**
+   * TLS 1.2: the server logs CLIENT_RANDOM while it processes the client's
+   * Certificate/ClientKeyExchange flight, before its own ChangeCipherSpec. A
+   * refusal here can still send a plaintext fatal alert and end the stream,
+   * which is what mosquitto (OpenSSL) does; the client's handshake fails.
+   * TLS 1.3 clients are judged in onSecure(), after the handshake.
+   */
+  private onKeylog(line: Buffer): void {
+    if (this.verdict || this.closed || line.toString('latin1', 0, 14) !== 'CLIENT_RANDOM ') return;
+    const v = this.judge();
+    if (v.ok) return;
+    this.stream.write(tls12FatalAlert(v.alert));
+    this.stream.end();
+    this.alertSent = true;
+    // OpenSSL is still inside this handshake step: tear the TLS socket down once it has returned.
+    process.nextTick(() => this.refuse(v.code, v.reason));
+  }
+
+  private onSecure(): void {
+    if (this.closed) return; // stopped or refused mid-handshake
+    const v = this.judge();
+    if (!v.ok) return this.refuse(v.code, v.reason);
+    this.identity = v.identity;
     const mqtt = new Duplex({
       read() {},
       write: (chunk: Buffer, _enc, cb) => {
@@ -187,7 +224,7 @@ export class Connection {
   }
 
   /** Closes the connection from either side; safe to call repeatedly. */
-  close(reason: string): void {
+  close(reason: string, streamEnded = false): void {
     if (this.closed) return;
     this.closed = true;
     if (this.mqttConnected) {
@@ -200,7 +237,8 @@ export class Connection {
     // destroySoon(), not destroy(): a CONNACK already written still leaves, and
     // the wrapped stream gets end() so an in-memory peer sees EOF (destroy()
     // would only destroy a plain Duplex, which its pair partner never notices).
-    this.tls.destroySoon();
+    if (streamEnded) this.tls.destroy();
+    else this.tls.destroySoon();
     this.host.event({ what: 'connection-closed', detail: { connId: this.id, tNs: this.host.clock.nowNs(), by: this.peerEnded ? 'client' : 'broker', reason } });
     this.host.detach(this);
   }

@@ -44,6 +44,8 @@ export async function startFixtureBroker(date = '2026-06-01T00:00:00Z', extra: P
 export class TestClient {
   readonly received: Packet[] = [];
   closed = false;
+  /** The client completed its side of the TLS handshake. */
+  secured = false;
   tlsError: Error | null = null;
   private waiters: { match: (p: Packet) => boolean; resolve: (p: Packet) => void }[] = [];
   private closeWaiters: (() => void)[] = [];
@@ -57,6 +59,7 @@ export class TestClient {
     });
     socket.on('data', (d: Buffer) => parser.parse(d));
     socket.on('error', (e) => (this.tlsError = e));
+    socket.once('secureConnect', () => (this.secured = true));
     // A TLS peer that sees EOF is done, whether or not it half-closes its own side.
     const onClosed = (): void => {
       this.closed = true;

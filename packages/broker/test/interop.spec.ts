@@ -1,7 +1,8 @@
 // The same Debian clients and the same fixture PKI against esphil's broker
 // (TCP listener) and against a real mosquitto 2.0 running the node's conf.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PKI, settle, startFixtureBroker, type TestBroker } from './helpers.ts';
+import { connect as tlsConnect } from 'node:tls';
+import { PKI, pem, settle, startFixtureBroker, type TestBroker } from './helpers.ts';
 import { missingTools, runTool, startMosquitto } from './tools.ts';
 
 const skip = missingTools('mosquitto', 'mosquitto_pub', 'mosquitto_sub') !== null;
@@ -73,6 +74,32 @@ function interop(name: string, deniedSubscribeGrant: number, setup: () => Promis
       expect(s.output.includes('irrigation/zone/off')).toBe(deniedSubscribeGrant !== 0x80);
     });
 
+    // The alert a TLS 1.2 client (BearSSL on the node speaks 1.2 only) gets for each bad certificate.
+    for (const [cert, alert] of [
+      [undefined, 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE'],
+      ['node-rogue', 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA'],
+      ['node-revoked', 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_REVOKED'],
+      ['node-expired', 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED'],
+      ['node-not-yet-valid', 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE'],
+      ['node-wrong-purpose', 'ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE'],
+    ] as const) {
+      it(`TLS 1.2 handshake with ${cert ?? 'no certificate'} fails with ${alert}`, async () => {
+        const socket = tlsConnect({
+          host: '127.0.0.1',
+          port: t.port,
+          maxVersion: 'TLSv1.2',
+          ca: pem('ca.crt'),
+          ...(cert ? { cert: pem(`${cert}.crt`), key: pem(`${cert}.key`) } : {}),
+        });
+        const outcome = await new Promise<string>((resolve) => {
+          socket.once('secureConnect', () => resolve('handshake completed'));
+          socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+        });
+        socket.destroy();
+        expect(outcome).toBe(alert);
+      });
+    }
+
     for (const [label, cert] of [
       ['without a client certificate', undefined],
       ['with a certificate from the rogue CA', 'node-rogue'],
@@ -131,12 +158,17 @@ describe.skipIf(skip)('the tap saw the Debian clients with their certificate ide
     const ids = new Set(tb.captures.map((r) => `${r.clientId}=${r.identity}`));
     expect(ids).toContain(`${NODE_ID}=${NODE_ID}`);
     expect(ids).toContain('op-sub=operator');
-    expect(tb.events.filter((e) => e.what === 'tls-refused').map((e) => e.detail.code)).toEqual([
-      'NO_CLIENT_CERTIFICATE',
-      'X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-      'X509_V_ERR_CERT_REVOKED',
-      'X509_V_ERR_CERT_HAS_EXPIRED',
-      'X509_V_ERR_INVALID_PURPOSE',
-    ]);
+    const refused = tb.events.filter((e) => e.what === 'tls-refused').map((e) => e.detail.code);
+    expect(new Set(refused)).toEqual(
+      new Set([
+        'NO_CLIENT_CERTIFICATE',
+        'X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+        'X509_V_ERR_CERT_REVOKED',
+        'X509_V_ERR_CERT_HAS_EXPIRED',
+        'X509_V_ERR_CERT_NOT_YET_VALID',
+        'X509_V_ERR_INVALID_PURPOSE',
+      ]),
+    );
+    expect(refused).toHaveLength(11); // six TLS 1.2 probes, five mosquitto_pub attempts
   });
 });

@@ -50,6 +50,27 @@ describe('refusal matrix (fixtures/pki, broker date 2026-06-01 unless stated)', 
   it('wrong purpose (serverAuth-only client certificate)', () => expectRefused({ cert: 'node-wrong-purpose.crt' }, 'X509_V_ERR_INVALID_PURPOSE'));
   it('the broker certificate used as a client certificate (serverAuth)', () => expectRefused({ cert: 'broker.crt' }, 'X509_V_ERR_INVALID_PURPOSE'));
 
+  describe('TLS 1.2 (BearSSL on the node): refused inside the handshake with the alert OpenSSL would send', () => {
+    for (const [cert, code, clientError] of [
+      [undefined, 'NO_CLIENT_CERTIFICATE', 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE'],
+      ['node-rogue.crt', 'X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA'],
+      ['node-expired.crt', 'X509_V_ERR_CERT_HAS_EXPIRED', 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED'],
+      ['node-not-yet-valid.crt', 'X509_V_ERR_CERT_NOT_YET_VALID', 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE'],
+      ['node-revoked.crt', 'X509_V_ERR_CERT_REVOKED', 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_REVOKED'],
+      ['node-wrong-purpose.crt', 'X509_V_ERR_INVALID_PURPOSE', 'ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE'],
+    ] as const) {
+      it(`${cert ?? 'no certificate'}: ${clientError}`, async () => {
+        tb = await startFixtureBroker();
+        const c = await dial(tb.broker, { ...(cert ? { cert } : {}), tls: { maxVersion: 'TLSv1.2' } });
+        await settle(20);
+        expect(c.secured).toBe(false);
+        expect((c.tlsError as NodeJS.ErrnoException | null)?.code).toBe(clientError);
+        expect(tb.events.find((e) => e.what === 'tls-refused')?.detail).toMatchObject({ code, alertSent: true });
+        expect(tb.captures).toEqual([]);
+      });
+    }
+  });
+
   for (const v of ['TLSv1', 'TLSv1.1'] as const) {
     it(`${v} offered`, async () => {
       tb = await startFixtureBroker();
