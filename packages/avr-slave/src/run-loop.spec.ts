@@ -99,14 +99,14 @@ describe('sleep fast-forward', () => {
     expect(portd).toEqual([0x3c, 0x11]);
   });
 
-  it('never wakes with interrupts disabled, and an hour of it costs nothing', () => {
+  it('never wakes with interrupts disabled, and jumps an hour of it at once', () => {
     const avr = mcuWith({ 0: JMP_MAIN, [MAIN]: 'ldi r16, 1\n out 0x33, r16\n sleep\n ldi r17, 1\n out 0x0b, r17' });
-    const t0 = performance.now();
     avr.runUntil(HOUR);
-    expect(performance.now() - t0).toBeLessThan(1000);
     expect(avr.cycles).toBe(HOUR);
     expect(avr.cpu.data[PORTD]).toBe(0);
     expect(avr.isIdle()).toBe(true);
+    expect(avr.stats.fastForwardedCycles).toBe(HOUR - 6); // all but JMP 3, LDI, OUT, SLEEP
+    expect(avr.stats.sleeps).toBe(1);
   });
 });
 
@@ -156,9 +156,7 @@ describe('polling-loop fast-forward', () => {
     expect(fast.summary).toEqual(reference.summary);
     expect(fast.avr.cpu.data[PORTD]).toBe(0x23);
     expect(fast.avr.stats.fastForwardedCycles).toBeGreaterThan(3_990_000);
-    const t0 = performance.now();
     fast.avr.runUntil(HOUR);
-    expect(performance.now() - t0).toBeLessThan(1000);
     expect(fast.avr.stats.fastForwardedCycles).toBeGreaterThan(HOUR - 10_000);
   });
 

@@ -90,12 +90,10 @@ describe.each(['sleep', 'poll'] as Build[])('relay-slave firmware (%s build)', (
     expect(spiWindow(avr, 200_000, [0xfe])).toEqual([0xff]);
   });
 
-  it('idles through an hour with nothing happening in well under a second', () => {
+  it('jumps an hour with nothing happening instead of executing it', () => {
     const avr = bootBundled(build);
     spiWindow(avr, 10_000, [0x7f]);
-    const t0 = performance.now();
     avr.runUntil(HOUR);
-    expect(performance.now() - t0).toBeLessThan(1_000);
     expect(avr.relays.energised()).toEqual([7]);
     expect(avr.stats.fastForwardedCycles).toBeGreaterThan(HOUR - 100_000);
   });
