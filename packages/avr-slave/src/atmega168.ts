@@ -145,10 +145,14 @@ export class ATmega168 {
     return this.runLoop.sleeping;
   }
 
-  /** Cycle of the next scheduled clock event (SPI byte end, timer tick, watchdog time-out, ...). */
+  /**
+   * Cycle of the next scheduled clock event (SPI byte end, timer tick, watchdog time-out, ...).
+   * An event already due but not yet processed (avr8js fires one per instruction) is reported
+   * at the next cycle, the earliest at which running the AVR can process it.
+   */
   nextEventCycle(): number | undefined {
-    if (this.resetHeld) return undefined;
-    return headClockEvent(this.cpu)?.cycles;
+    const event = this.resetHeld ? null : headClockEvent(this.cpu);
+    return event ? Math.max(event.cycles, this.cpu.cycles + 1) : undefined;
   }
 
   /**

@@ -121,24 +121,24 @@ export class RunLoop {
   }
 
   /**
-   * Asleep: each cycle fires the clock event due (one per cycle, like CPU.tick()) and
-   * checks for a wake-up interrupt. Fast-forward jumps straight to the next event.
+   * Asleep: at each cycle every clock event due fires (no instruction runs, so nothing
+   * orders them) and a wake-up interrupt ends sleep. Fast-forward jumps straight to the
+   * next event; the reference steps one cycle at a time.
    */
   private sleep(target: number, stopWhenIdle: boolean): void {
     const { cpu } = this;
-    if (this.wake()) return;
     for (;;) {
+      while (this.sleeping && fireDueClockEvent(cpu));
+      if (!this.sleeping || this.wake()) return; // a watchdog reset also ends sleep
       if (cpu.cycles >= target || stopWhenIdle) return;
       let next = cpu.cycles + 1;
       if (this.fastForward) {
         const event = headClockEvent(cpu);
-        next = Math.min(target, event ? Math.max(event.cycles, next) : target);
+        next = event ? Math.min(event.cycles, target) : target;
         this.stats.fastForwardedCycles += next - cpu.cycles;
       }
       this.stats.sleepCycles += next - cpu.cycles;
       cpu.cycles = next;
-      fireDueClockEvent(cpu);
-      if (!this.sleeping || this.wake()) return; // a watchdog reset also ends sleep
     }
   }
 
