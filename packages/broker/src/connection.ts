@@ -130,8 +130,7 @@ export class Connection {
     this.stream.write(tls12FatalAlert(v.alert));
     this.stream.end();
     this.alertSent = true;
-    // OpenSSL is still inside this handshake step: tear the TLS socket down once it has returned.
-    process.nextTick(() => this.refuse(v.code, v.reason));
+    this.refuse(v.code, v.reason);
   }
 
   private onSecure(): void {
@@ -237,7 +236,8 @@ export class Connection {
     // destroySoon(), not destroy(): a CONNACK already written still leaves, and
     // the wrapped stream gets end() so an in-memory peer sees EOF (destroy()
     // would only destroy a plain Duplex, which its pair partner never notices).
-    if (streamEnded) this.tls.destroy();
+    // After an alert OpenSSL is still inside this handshake step: destroy once it has returned.
+    if (streamEnded) process.nextTick(() => this.tls.destroy());
     else this.tls.destroySoon();
     this.host.event({ what: 'connection-closed', detail: { connId: this.id, tNs: this.host.clock.nowNs(), by: this.peerEnded ? 'client' : 'broker', reason } });
     this.host.detach(this);

@@ -29,7 +29,8 @@ export function runTool(cmd: string, args: string[], timeoutMs = 10_000): Promis
   proc.stderr!.on('data', (d) => (output += d));
   const done = new Promise<ToolResult>((resolve) => {
     const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
-    proc.on('exit', (code) => {
+    // 'close', not 'exit': stdout may still hold the last lines when the process exits.
+    proc.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, output });
     });
