@@ -99,6 +99,16 @@ describe('sleep fast-forward', () => {
     expect(portd).toEqual([0x3c, 0x11]);
   });
 
+  it('ends sleep with a watchdog system reset, the same both ways', () => {
+    const { fast, reference } = bothWays(
+      (opts) => mcuWith(sleeper(0x01, 'ldi r16, 0x08\n sts 0x60, r16'), opts), // WDE: reset after 16 ms
+      (avr) => avr.runUntil(450_000),
+    );
+    expect(fast.summary).toEqual(reference.summary);
+    expect(fast.avr.stats.resets.watchdog).toBe(3); // 128 000 cycles each
+    expect(fast.avr.sleeping).toBe(true);
+  });
+
   it('never wakes with interrupts disabled, and jumps an hour of it at once', () => {
     const avr = mcuWith({ 0: JMP_MAIN, [MAIN]: 'ldi r16, 1\n out 0x33, r16\n sleep\n ldi r17, 1\n out 0x0b, r17' });
     avr.runUntil(HOUR);

@@ -112,12 +112,13 @@ export class RunLoop {
       cpu.tick();
       return false;
     }
-    // The clock event half of the tick; a pending interrupt is taken by wake(), after the wake-up cycles.
-    fireDueClockEvent(cpu);
     this.sleeping = true;
     this.sleepMode = mode;
     this.stats.sleeps++;
-    return true;
+    // The clock-event half of the tick (a watchdog reset here ends sleep at once);
+    // a pending interrupt is taken by wake(), after the wake-up cycles.
+    fireDueClockEvent(cpu);
+    return this.sleeping;
   }
 
   /**
