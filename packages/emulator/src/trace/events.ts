@@ -34,7 +34,7 @@ export interface SpiByte {
   end: bigint; // last SCK edge + half period
   mosi: number;
   miso: number;
-  lost: boolean; // the AVR had not read the previous byte (SPIF still set): this one overwrote nothing and is lost
+  lost: boolean; // this byte arrived while the previous one was still unread (SPIF set): the previous byte is lost (datasheet 19.2)
 }
 
 /** One SS-low window of the SPI bus. */

@@ -66,7 +66,8 @@ export class Wires {
     transfer: (mosi, s) => {
       this.syncAvr(s.startNs);
       const lsbFirst = s.bitOrder === 'LSBFIRST';
-      const miso = this.avr.spi.clockByte(mosi, { sckHz: s.clockHz, mode: s.mode, lsbFirst });
+      // atCycle: runUntil may overshoot by an instruction; the byte starts when the master clocks it.
+      const miso = this.avr.spi.clockByte(mosi, { sckHz: s.clockHz, mode: s.mode, lsbFirst, atCycle: this.cycleAt(s.startNs) });
       const end = s.startNs + (8n * 1_000_000_000n) / BigInt(s.clockHz);
       const byte: PendingByte = { t: s.startNs, end, mosi, miso, lost: false };
       if (!this.window) {
