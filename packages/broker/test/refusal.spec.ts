@@ -43,7 +43,7 @@ describe('refusal matrix (fixtures/pki, broker date 2026-06-01 unless stated)', 
   it('expired (node-expired.crt)', () => expectRefused({ cert: 'node-expired.crt' }, 'X509_V_ERR_CERT_HAS_EXPIRED'));
   it('not yet valid (node-not-yet-valid.crt)', () => expectRefused({ cert: 'node-not-yet-valid.crt' }, 'X509_V_ERR_CERT_NOT_YET_VALID'));
   it('good node.crt, but the broker clock is past its notAfter', () =>
-    expectRefused({ cert: 'node.crt' }, 'X509_V_ERR_CERT_HAS_EXPIRED', '2035-01-01T00:00:01Z'));
+    expectRefused({ cert: 'node.crt' }, 'X509_V_ERR_CERT_HAS_EXPIRED', '2036-01-01T00:00:01Z'));
   it('good node.crt, but the broker clock is before its notBefore', () =>
     expectRefused({ cert: 'node.crt' }, 'X509_V_ERR_CERT_NOT_YET_VALID', '2024-12-31T23:59:59Z'));
   it('revoked (listed in ca.crl)', () => expectRefused({ cert: 'node-revoked.crt' }, 'X509_V_ERR_CERT_REVOKED'));

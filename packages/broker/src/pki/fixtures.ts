@@ -26,27 +26,31 @@ interface FixtureCert {
 }
 
 const GOOD = { from: '2025-01-01', to: '2035-01-01' };
+// Client certificates outlive the broker's by a year, so a scenario can cross
+// the broker's expiry alone (both expiring at once would hide which side refused).
+const CLIENT_GOOD = { from: '2025-01-01', to: '2036-01-01' };
 const EXPIRED = { from: '2024-01-01', to: '2026-01-01' };
 const NOT_YET = { from: '2027-01-01', to: '2037-01-01' };
 
 export const FIXTURE_CERTS: FixtureCert[] = [
   { file: 'ca', cn: CA_NAME, purpose: 'ca', from: '2024-01-01', to: '2045-01-01', issuer: 'self', why: 'The trust anchor: the broker\'s cafile and the node\'s setTrustAnchors().' },
-  { file: 'broker', cn: 'broker.local', altNames: BROKER_NAMES, purpose: 'serverAuth', ...GOOD, issuer: 'ca', why: 'The broker\'s server certificate (SAN broker.local, localhost, 127.0.0.1).' },
-  { file: 'node', cn: NODE_CN, purpose: 'clientAuth', ...GOOD, issuer: 'ca', why: 'The node\'s client certificate; its CN is the MQTT user name with use_identity_as_username.' },
-  { file: 'operator', cn: 'operator', purpose: 'clientAuth', ...GOOD, issuer: 'ca', why: 'The operator account that sends irrigation commands.' },
+  { file: 'broker', cn: 'broker.local', altNames: BROKER_NAMES, purpose: 'serverAuth', ...GOOD, issuer: 'ca', why: 'The broker\'s server certificate.' },
+  { file: 'node', cn: NODE_CN, purpose: 'clientAuth', ...CLIENT_GOOD, issuer: 'ca', why: 'The node\'s client certificate; its CN is the MQTT user name with use_identity_as_username.' },
+  { file: 'operator', cn: 'operator', purpose: 'clientAuth', ...CLIENT_GOOD, issuer: 'ca', why: 'The operator account that sends irrigation commands.' },
   { file: 'broker-expired', cn: 'broker.local', altNames: BROKER_NAMES, purpose: 'serverAuth', ...EXPIRED, issuer: 'ca', why: 'Broker certificate that expired before the default emulated date (BR_ERR_X509_EXPIRED on the node).' },
   { file: 'broker-not-yet-valid', cn: 'broker.local', altNames: BROKER_NAMES, purpose: 'serverAuth', ...NOT_YET, issuer: 'ca', why: 'Broker certificate that only becomes valid after the default emulated date.' },
   { file: 'broker-wrong-host', cn: 'other-broker.example', altNames: ['other-broker.example'], purpose: 'serverAuth', ...GOOD, issuer: 'ca', why: 'Valid broker certificate for a different host name (host name check fails).' },
   { file: 'rogue-ca', cn: CA_NAME, purpose: 'ca', from: '2024-01-01', to: '2045-01-01', issuer: 'self', why: 'A different CA with exactly the same name as ca.crt.' },
   { file: 'broker-rogue', cn: 'broker.local', altNames: BROKER_NAMES, purpose: 'serverAuth', ...GOOD, issuer: 'rogue-ca', why: 'Broker certificate signed by the rogue CA.' },
-  { file: 'node-rogue', cn: NODE_CN, purpose: 'clientAuth', ...GOOD, issuer: 'rogue-ca', why: 'Node certificate signed by the rogue CA (refused by the broker).' },
+  { file: 'node-rogue', cn: NODE_CN, purpose: 'clientAuth', ...CLIENT_GOOD, issuer: 'rogue-ca', why: 'Node certificate signed by the rogue CA (refused by the broker).' },
   { file: 'node-expired', cn: NODE_CN, purpose: 'clientAuth', ...EXPIRED, issuer: 'ca', why: 'Node certificate that expired before the default emulated date.' },
   { file: 'node-not-yet-valid', cn: NODE_CN, purpose: 'clientAuth', ...NOT_YET, issuer: 'ca', why: 'Node certificate that only becomes valid after the default emulated date.' },
-  { file: 'node-revoked', cn: NODE_CN, purpose: 'clientAuth', ...GOOD, issuer: 'ca', why: 'Node certificate listed in ca.crl (revoked 2025-06-01).' },
-  { file: 'node-wrong-purpose', cn: NODE_CN, purpose: 'serverAuth', ...GOOD, issuer: 'ca', why: 'Node certificate whose extendedKeyUsage is serverAuth only (X509_V_ERR_INVALID_PURPOSE).' },
+  { file: 'node-revoked', cn: NODE_CN, purpose: 'clientAuth', ...CLIENT_GOOD, issuer: 'ca', why: 'Node certificate listed in ca.crl (revoked 2025-06-01).' },
+  { file: 'node-wrong-purpose', cn: NODE_CN, purpose: 'serverAuth', ...CLIENT_GOOD, issuer: 'ca', why: 'Node certificate whose extendedKeyUsage is serverAuth only (X509_V_ERR_INVALID_PURPOSE).' },
 ];
 
-export const CRL_WINDOW = { from: '2025-01-01', to: '2035-01-01', revokedOn: '2025-06-01' };
+// The CRL outlives every fixture client certificate: an expired CRL refuses everyone (OpenSSL).
+export const CRL_WINDOW = { from: '2025-01-01', to: '2040-01-01', revokedOn: '2025-06-01' };
 
 export const MOSQUITTO_CONF = `# The node's broker configuration (mosquitto 2.0). Test-only credentials.
 # Paths are relative to this file for esphil; real mosquitto resolves them
