@@ -24,6 +24,8 @@ const MAX_EVENTS_PER_INSTANT = 100_000;
 const NODE_TOPICS = 3;
 /** setImmediate rounds without a byte moving before I/O counts as settled. */
 const SETTLE_QUIET_ROUNDS = 2;
+/** 1 ms real-time waits without a TCP byte moving before loopback I/O counts as settled. */
+const TCP_QUIET_WAITS = 3;
 
 const earliest = (a: bigint | null, b: bigint | null): bigint | null => (a === null ? b : b === null || a <= b ? a : b);
 const nextTurn = (): Promise<void> => new Promise((resolve) => realSetImmediate(resolve));
@@ -50,7 +52,8 @@ export class World implements ScenarioContext {
   private readonly relayListeners: ((e: RelayChange) => void)[] = [];
   private readonly espPins = new Map<number, 0 | 1>();
   private nodeSubacks = 0;
-  private espActivity = 0;
+  /** ESP I/O wake-ups and broker packets: real I/O the network counters cannot see. */
+  private ioActivity = 0;
   private closed = false;
 
   private readonly brokerEndpoint: BrokerEndpoint = {
@@ -98,7 +101,7 @@ export class World implements ScenarioContext {
       (pin, level) => this.esp.setInput(pin, level),
     );
     this.net.setLinkLostHandler(() => this.esp.linkLost());
-    this.esp.onActivity(() => this.espActivity++);
+    this.esp.onActivity(() => this.ioActivity++);
     this.esp.onSerial((line) => {
       this.serial.push(line);
       this.emit({ kind: 'serial', t: line.tNs, text: line.text });
@@ -148,6 +151,7 @@ export class World implements ScenarioContext {
   }
 
   private onCapture(r: CaptureRecord): void {
+    this.ioActivity++; // over TCP the broker's side of a socket is only seen here
     const p = r.packet;
     if (r.dir === 'to-broker' && p.cmd === 'publish') {
       const payload = Buffer.isBuffer(p.payload) ? p.payload : Buffer.from(p.payload);
@@ -211,24 +215,32 @@ export class World implements ScenarioContext {
   /** Lets real I/O (TLS over stream pairs, aedes) run until no byte moves. */
   private async settle(): Promise<void> {
     let quiet = 0;
-    let mark = this.net.activity + this.espActivity;
+    let mark = this.net.activity + this.ioActivity;
     while (quiet < SETTLE_QUIET_ROUNDS) {
       await nextTurn();
-      const now = this.net.activity + this.espActivity;
+      const now = this.net.activity + this.ioActivity;
       if (now !== mark) {
         mark = now;
         quiet = 0;
       } else quiet++;
-      if (quiet === SETTLE_QUIET_ROUNDS && this.net.openTcp > 0) {
-        // Loopback TCP needs the kernel: wait a little real time for bytes in flight.
-        await new Promise<void>((r) => realSetTimeout(r, 2));
-        const after = this.net.activity + this.espActivity;
-        if (after !== mark) {
-          mark = after;
-          quiet = 0;
-        }
+      if (quiet === SETTLE_QUIET_ROUNDS && this.net.openTcp > 0 && (await this.tcpMoved(mark))) {
+        mark = this.net.activity + this.ioActivity;
+        quiet = 0;
       }
     }
+  }
+
+  /**
+   * Loopback TCP needs the kernel: wait a little real time, then one more turn so the
+   * poll phase (where socket reads land) has run after the timer, and look again.
+   */
+  private async tcpMoved(mark: number): Promise<boolean> {
+    for (let i = 0; i < TCP_QUIET_WAITS; i++) {
+      await new Promise<void>((r) => realSetTimeout(r, 1));
+      await nextTurn();
+      if (this.net.activity + this.ioActivity !== mark) return true;
+    }
+    return false;
   }
 
   /** The earliest pending event time among all sources (never before now). */

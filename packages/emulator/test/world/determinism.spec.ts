@@ -20,7 +20,7 @@ describe('determinism', () => {
   it('in-memory and TCP transports give the same relay timeline', async () => {
     const mem = await runScenarioFile(file, { transport: 'memory' });
     const tcp = await runScenarioFile(file, { transport: 'tcp' });
-    expect(failureText(tcp.result)).toBe('');
+    expect(failureText(tcp.result), failureText(tcp.result)).toBe("");
     expect(mem.relays.length).toBeGreaterThanOrEqual(2);
     expect(tcp.relays).toEqual(mem.relays);
   }, 120_000);
