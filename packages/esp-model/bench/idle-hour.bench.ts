@@ -17,5 +17,5 @@ const pings = w.broker().count('pingreq') - pings0;
 if (pings < 239) throw new Error(`expected ~240 keepalive pings in an hour, saw ${pings}`);
 if (w.esp.faults().length) throw new Error(`model faults: ${w.esp.faults().join('; ')}`);
 
-console.log(JSON.stringify({ name: 'esp-model idle hour speed', value: Math.round(HOUR_MS / wallMs), unit: 'x realtime', goal: '>= 1000' }));
-console.log(JSON.stringify({ name: 'esp-model idle hour wake-ups', value: w.polls - polls0, unit: 'polls', goal: '<= 600' }));
+console.log(JSON.stringify({ name: 'esp.idle_hour_speedup', value: Math.round(HOUR_MS / wallMs), unit: 'x', goal: '>= 1000' }));
+console.log(JSON.stringify({ name: 'esp.idle_hour_polls', value: w.polls - polls0, unit: 'polls', goal: '<= 600' }));
