@@ -7,3 +7,13 @@ export const EXIT_UNUSABLE = 2; // bad flags, unreadable or invalid input files
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/** Runs `build`; whatever it throws (bad hex, config, certificate) is unusable input naming `what`. */
+export async function unusable<T>(what: string, build: () => Promise<T>): Promise<T> {
+  try {
+    return await build();
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`${what}: ${(e as Error).message}`);
+  }
+}

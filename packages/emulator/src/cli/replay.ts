@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { readCaptureFile, CaptureError } from '../capture/index.ts';
 import { planReplay, runReplay, diffTimelines, formatTimelineJson, formatTimelineText, parseTimeline, TimelineError, type ReplayWorld } from '../replay/index.ts';
-import { loadScenario } from '../scenario/loader.ts';
+import { loadScenario, type Scenario } from '../scenario/loader.ts';
 import { ScenarioLoadError } from '../scenario/errors.ts';
 import { runScenario } from '../scenario/runner.ts';
 import { HumanReporter } from '../scenario/reporters/human.ts';
@@ -12,7 +12,7 @@ import { World } from '../world/world.ts';
 import { worldConfigFor } from '../world/resolve.ts';
 import { formatNs } from '../world/clock.ts';
 import { parseFlags, numberFlag } from './args.ts';
-import { EXIT_FAILED, EXIT_OK, UsageError } from './errors.ts';
+import { EXIT_FAILED, EXIT_OK, UsageError, unusable } from './errors.ts';
 import { openRecorders } from './recorders.ts';
 
 const HELP = `usage: esphil replay <capture.pcap|capture.pcapng|capture.jsonl> [options]
@@ -81,7 +81,7 @@ export async function main(argv: string[]): Promise<number> {
       throw e;
     }
   }
-  let setup;
+  let setup: Scenario | undefined;
   if (values.scenario) {
     try {
       setup = await loadScenario(values.scenario);
@@ -96,7 +96,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!json) console.log(text);
   };
   log(`esphil replay: ${plan.commands.length} command(s) from ${file} (${capture.format}, ${capture.packets.length} MQTT packets)`);
-  const world = await World.create(worldConfigFor(setup?.node ?? { certs: {} }, { avrHex: values['avr-hex'] }));
+  const world = await unusable('esphil replay: cannot build the node', () => World.create(worldConfigFor(setup?.node ?? { certs: {} }, { avrHex: values['avr-hex'] })));
   const recorders = openRecorders(world, { trace: values.trace, vcd: values.vcd, pcap: values.pcap });
   try {
     world.powerOn();

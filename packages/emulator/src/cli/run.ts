@@ -12,7 +12,7 @@ import { World } from '../world/world.ts';
 import { worldConfigFor } from '../world/resolve.ts';
 import { readInput } from '../world/defaults.ts';
 import { parseFlags } from './args.ts';
-import { EXIT_FAILED, EXIT_OK, EXIT_UNUSABLE, UsageError } from './errors.ts';
+import { EXIT_FAILED, EXIT_OK, EXIT_UNUSABLE, UsageError, unusable } from './errors.ts';
 import { openRecorders, perScenario } from './recorders.ts';
 import { TimelinePrinter } from './timeline-printer.ts';
 
@@ -46,17 +46,17 @@ export async function main(argv: string[]): Promise<number> {
   if (values['avr-hex']) readInput(values['avr-hex'], 'AVR hex file');
 
   const scenarios: Scenario[] = [];
-  let unusable = false;
+  let loadFailed = false;
   for (const file of positionals) {
     try {
       scenarios.push(await loadScenario(file));
     } catch (e) {
       if (!(e instanceof ScenarioLoadError)) throw e;
       console.error(e.message);
-      unusable = true;
+      loadFailed = true;
     }
   }
-  if (unusable) return EXIT_UNUSABLE;
+  if (loadFailed) return EXIT_UNUSABLE;
 
   const out = process.stdout;
   const json = values.json ?? false;
@@ -67,12 +67,7 @@ export async function main(argv: string[]): Promise<number> {
   const results: ScenarioResult[] = [];
   const many = scenarios.length > 1;
   for (const s of scenarios) {
-    let world: World;
-    try {
-      world = await World.create(worldConfigFor(s.node, { avrHex: values['avr-hex'] }));
-    } catch (e) {
-      throw new UsageError(`${s.file}: cannot build the node: ${(e as Error).message}`);
-    }
+    const world = await unusable(`${s.file}: cannot build the node`, () => World.create(worldConfigFor(s.node, { avrHex: values['avr-hex'] })));
     const recorders = openRecorders(world, {
       trace: perScenario(values.trace, s.file, many),
       vcd: perScenario(values.vcd, s.file, many),

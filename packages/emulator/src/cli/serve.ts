@@ -4,7 +4,7 @@ import { World } from '../world/world.ts';
 import { defaultWorldConfig } from '../world/defaults.ts';
 import { realNow, realSetTimeout, formatNs } from '../world/clock.ts';
 import { parseFlags, numberFlag } from './args.ts';
-import { UsageError } from './errors.ts';
+import { UsageError, unusable } from './errors.ts';
 import { openRecorders } from './recorders.ts';
 import { secondsOf } from './timeline.ts';
 import { jsonValue } from '../trace/jsonl.ts';
@@ -36,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
   const host = values.host ?? '127.0.0.1';
   const json = values.json ?? false;
 
-  const world = await World.create(defaultWorldConfig({ avrHex: values['avr-hex'] }));
+  const world = await unusable('esphil serve: cannot build the node', () => World.create(defaultWorldConfig({ avrHex: values['avr-hex'] })));
   const recorders = openRecorders(world, { pcap: values.pcap, trace: values.trace });
   const say = (obj: Record<string, unknown>, text: string) => console.log(json ? JSON.stringify(obj, jsonValue) : text);
   world.onRelays((e) => say({ event: 'relays', t: secondsOf(e.tNs), on: e.on }, `[${formatNs(e.tNs)}] relays ${e.on.length ? 'on: ' + e.on.join(', ') : 'all off'}`));

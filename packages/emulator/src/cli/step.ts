@@ -8,7 +8,7 @@ import { ScenarioLoadError, StepFailure } from '../scenario/errors.ts';
 import { World } from '../world/world.ts';
 import { worldConfigFor } from '../world/resolve.ts';
 import { parseFlags } from './args.ts';
-import { UsageError } from './errors.ts';
+import { UsageError, unusable } from './errors.ts';
 import { openRecorders } from './recorders.ts';
 
 const HELP = `usage: esphil step <scenario.yaml|trace.jsonl> [--avr-hex F]
@@ -43,7 +43,7 @@ async function stepScenario(file: string, avrHex: string | undefined, io: Parame
     if (e instanceof ScenarioLoadError) throw new UsageError(e.message);
     throw e;
   }
-  const world = await World.create(worldConfigFor(scenario.node, { avrHex }));
+  const world = await unusable(`${file}: cannot build the node`, () => World.create(worldConfigFor(scenario.node, { avrHex })));
   const recorders = openRecorders(world, {}, { keep: true });
   const trace = recorders.trace!;
   world.powerOn();
