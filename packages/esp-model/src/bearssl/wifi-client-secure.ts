@@ -145,17 +145,29 @@ export class WiFiClientSecure {
     });
     this.sock = sock;
     const { cpu, time } = this.env;
-    sock.on('secureConnect', () => {
-      if (this.sock !== sock) return;
-      const verdict = this.judgePeer(sock, host, time.time());
-      if (!verdict.ok) {
-        this.lastError = verdict.code;
-        this.detail = verdict.detail;
-        this.dropTcp(verdict.detail);
-      } else {
-        this.handshakeDone = true;
-      }
+    // BearSSL judges the server chain as soon as its Certificate message is in, before the
+    // client sends its own certificate. Node's nearest point is the CLIENT_RANDOM keylog line,
+    // written while the client's flight is built; secureConnect is the fallback.
+    let verdict: ChainVerdict | null = null;
+    const judge = (): boolean => {
+      verdict ??= this.judgePeer(sock, host, time.time());
+      if (verdict.ok) return true;
+      this.lastError = verdict.code;
+      this.detail = verdict.detail;
+      this.dropTcp(verdict.detail);
       cpu.signal();
+      return false;
+    };
+    sock.on('keylog', (line: Buffer) => {
+      if (this.sock !== sock || verdict || line.toString('latin1', 0, 14) !== 'CLIENT_RANDOM ') return;
+      judge();
+    });
+    sock.on('secureConnect', () => {
+      if (this.sock !== sock || (verdict && !verdict.ok)) return;
+      if (judge()) {
+        this.handshakeDone = true;
+        cpu.signal();
+      }
     });
     sock.on('data', (chunk: Buffer) => {
       if (this.sock !== sock) return;
