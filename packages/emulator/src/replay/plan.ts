@@ -2,12 +2,13 @@
 // A command is a PUBLISH sent to the broker by a client other than the node,
 // on a topic the node subscribes; it keeps its capture-relative timing.
 import { byTime } from '../capture/numbers.ts';
+import { MQTT_CLIENT_ID, TOPIC_ZONE_OFF, TOPIC_ZONE_ON, TOPIC_ZONE_STATUS } from '@esphil/esp-model';
 import type { CapturedPacket } from '../capture/types.ts';
 import { topicMatches, validateTopicFilter } from './topic-filter.ts';
 
 /** The sketch's MQTT client id and subscriptions (DESIGN.md, "The node being emulated"). */
-export const NODE_CLIENT_ID = 'sec_mqtt_client_00_03';
-export const NODE_TOPICS = ['irrigation/zone/on', 'irrigation/zone/off', 'irrigation/zone/status'];
+export const NODE_CLIENT_ID = MQTT_CLIENT_ID;
+export const NODE_TOPICS = [TOPIC_ZONE_ON, TOPIC_ZONE_OFF, TOPIC_ZONE_STATUS];
 
 export interface ReplayPlanOptions {
   /** Client id of the node; its own packets are never replayed. Default NODE_CLIENT_ID. */

@@ -3,7 +3,7 @@
 // timers run out, collecting the relay timeline.
 import type { ReplayCommand, ReplayPlan } from './plan.ts';
 import { toTimeline, type RelayChange, type RelayEventNs } from './timeline.ts';
-import { parseZoneCommand } from '@esphil/esp-model';
+import { parseZoneCommand, TOPIC_ZONE_ON } from '@esphil/esp-model';
 
 /** What runReplay needs from the world (provided by the emulator's world module). */
 export interface ReplayWorld {
@@ -19,7 +19,7 @@ export interface ReplayWorld {
 
 const S = 1_000_000_000n;
 /** The topic whose commands start zone timers (DESIGN.md: `irrigation/zone/on "<zone> <seconds>"`). */
-export const ZONE_ON_TOPIC = 'irrigation/zone/on';
+export const ZONE_ON_TOPIC = TOPIC_ZONE_ON;
 
 export interface ReplayRunOptions {
   /** Virtual time allowed for boot, Wi-Fi, NTP, TLS and subscribing. Default 600 s. */

@@ -4,7 +4,7 @@
 // clock event, a library timer, a scheduled network delivery) and lets the
 // real in-memory I/O (TLS over stream pairs) settle between jumps.
 import { ATmega168 } from '@esphil/avr-slave';
-import { Esp8266 } from '@esphil/esp-model';
+import { Esp8266, MQTT_CLIENT_ID } from '@esphil/esp-model';
 import { createBroker, loadMosquittoConf, type Broker, type CaptureRecord } from '@esphil/broker';
 import type { Duplex } from 'node:stream';
 import type { TraceEvent } from '../trace/events.ts';
@@ -157,7 +157,7 @@ export class World implements ScenarioContext {
       const payload = Buffer.isBuffer(p.payload) ? p.payload : Buffer.from(p.payload);
       this.seen.push({ tNs: r.tNs, topic: p.topic, payload, from: r.clientId });
     }
-    if (r.clientId === this.nodeClientId) {
+    if (r.clientId === MQTT_CLIENT_ID) {
       if (p.cmd === 'connect') this.nodeSubacks = 0;
       if (p.cmd === 'suback') this.nodeSubacks++;
     }
@@ -180,8 +180,6 @@ export class World implements ScenarioContext {
       },
     };
   }
-
-  readonly nodeClientId = 'sec_mqtt_client_00_03';
 
   private openOperatorStream(): Duplex | string {
     if (!this.mqttBroker.running) return 'broker is stopped';
