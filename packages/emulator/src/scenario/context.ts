@@ -14,6 +14,7 @@ export interface ScenarioContext {
   setUtc(utcMs: number): void; // world/NTP UTC (what the NTP server answers from now on)
   advanceUtc(ns: bigint): void;
   wifi(up: boolean): void;
+  ntp(answer: boolean): void; // whether the NTP server answers requests from now on
   broker(action: 'stop' | 'start' | 'restart'): Promise<void>;
   avrReset(): Promise<void>; // pulse the AVR's RESET
   step(e: { index: number; step: string; status: 'start' | 'pass' | 'fail'; message?: string }): void; // trace hook

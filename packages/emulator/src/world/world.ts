@@ -389,6 +389,11 @@ export class World implements ScenarioContext {
     this.net.setWifi(up);
   }
 
+  ntp(answer: boolean): void {
+    this.net.ntpResponds = answer;
+    this.nodeEvent(answer ? 'ntp-answering' : 'ntp-withheld');
+  }
+
   async broker(action: 'stop' | 'start' | 'restart'): Promise<void> {
     this.nodeEvent(`broker-${action}`);
     await this.mqttBroker[action]();

@@ -13,6 +13,7 @@ import { WaitMqttStep } from './wait-mqtt.ts';
 import { WaitRelaysStep } from './wait-relays.ts';
 import { WaitSerialStep } from './wait-serial.ts';
 import { WifiStep } from './wifi.ts';
+import { NtpStep } from './ntp.ts';
 
 const ALL: readonly StepClass[] = [
   DelayStep,
@@ -26,6 +27,7 @@ const ALL: readonly StepClass[] = [
   SetClockStep,
   AdvanceClockStep,
   WifiStep,
+  NtpStep,
   BrokerStep,
   AvrResetStep,
 ];
@@ -33,6 +35,7 @@ const ALL: readonly StepClass[] = [
 export const STEP_CLASSES: ReadonlyMap<string, StepClass> = new Map(ALL.map((c) => [c.keyword, c]));
 
 export {
+  NtpStep,
   AdvanceClockStep,
   AvrResetStep,
   BrokerStep,

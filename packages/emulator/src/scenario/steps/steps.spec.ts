@@ -196,6 +196,10 @@ describe('clock, wifi, broker, avr-reset', () => {
     expect(w.t).toBe(0n);
     await step('wifi: down').run(w);
     expect(w.wifiUp).toBe(false);
+    await step('ntp: withhold').run(w);
+    expect(w.ntpAnswers).toBe(false);
+    await step('ntp: {state: answer}').run(w);
+    expect(w.ntpAnswers).toBe(true);
     await step('broker: {action: restart}').run(w);
     expect(w.brokerActions).toEqual(['restart']);
     await step('avr-reset').run(w);
@@ -209,6 +213,7 @@ describe('clock, wifi, broker, avr-reset', () => {
   });
   it('validate', () => {
     expect(invalid('set-clock: 2026-06-01T05:00:00')).toMatch(/^step 1 \(set-clock\): utc: expected an ISO date/);
+    expect(invalid('ntp: maybe')).toBe('step 1 (ntp): state: expected one of answer, withhold, got "maybe"');
     expect(invalid('broker: pause')).toBe('step 1 (broker): action: expected one of stop, start, restart, got "pause"');
     expect(invalid('avr-reset: {now: true}')).toBe('step 1 (avr-reset): unknown parameter "now" (this step takes none)');
     expect(invalid('avr-reset: [1]')).toBe('step 1 (avr-reset): expected a mapping of parameters ({name: value, ...}) or nothing, got a list');

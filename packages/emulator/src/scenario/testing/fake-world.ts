@@ -11,6 +11,7 @@ export class FakeWorld implements ScenarioContext {
   t = 0n;
   utcMs = Date.parse('2026-06-01T05:00:00Z');
   wifiUp = true;
+  ntpAnswers = true;
   brokerActions: string[] = [];
   avrResets = 0;
   trace: TraceCall[] = [];
@@ -87,6 +88,9 @@ export class FakeWorld implements ScenarioContext {
   }
   wifi(up: boolean): void {
     this.wifiUp = up;
+  }
+  ntp(answer: boolean): void {
+    this.ntpAnswers = answer;
   }
   async broker(action: 'stop' | 'start' | 'restart'): Promise<void> {
     this.brokerActions.push(action);
