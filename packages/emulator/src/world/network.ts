@@ -3,10 +3,10 @@
 // streams (default) or TCP loopback. Every byte written on a node-side stream
 // bumps `activity`, which is how the world knows real I/O has settled.
 import { Duplex, duplexPair } from 'node:stream';
-import net from 'node:net';
 import type { AccessPoint, NtpServer, Network } from '@esphil/esp-model';
 import type { EventQueue } from './queue.ts';
 import type { VirtualClock } from './clock.ts';
+import { TcpLink } from './tcp-link.ts';
 
 export const BROKER_IP = '192.168.4.1';
 export const NODE_IP = '192.168.4.2';
@@ -15,10 +15,8 @@ const BROKER_NAMES = new Set(['broker.local', 'localhost', '127.0.0.1', BROKER_I
 
 export interface BrokerEndpoint {
   running(): boolean;
-  /** In-memory transport: hand the broker its end of a stream pair. */
+  /** Hand the broker its end of a connection (a stream pair's end, or the accepted TCP socket). */
   accept(stream: Duplex, info: { remoteAddress: string; remotePort: number }): void;
-  /** TCP transport: the port the broker listens on (127.0.0.1). */
-  tcpPort(): number | null;
 }
 
 export const OPERATOR_IP = '192.168.4.10';
@@ -36,7 +34,8 @@ export interface NetworkOptions {
 export class WorldNetwork {
   /** Bytes written on any node-side stream; the world settles until it stops changing. */
   activity = 0;
-  openTcp = 0;
+  /** The loopback TCP path when the transport is 'tcp' (start() it before use). */
+  readonly tcp: TcpLink | null;
   wifiUp = true;
   ntpResponds: boolean;
   private readonly opts: NetworkOptions;
@@ -47,6 +46,7 @@ export class WorldNetwork {
   constructor(opts: NetworkOptions) {
     this.opts = opts;
     this.ntpResponds = opts.ntp.respond;
+    this.tcp = opts.transport === 'tcp' ? new TcpLink(() => this.activity++, (stream, info) => opts.broker.accept(stream, info)) : null;
   }
 
   setLinkLostHandler(fn: () => void): void {
@@ -96,8 +96,7 @@ export class WorldNetwork {
       if (!BROKER_NAMES.has(host)) return { ok: false, reason: `DNS: ${host} not found` };
       const broker = this.opts.broker;
       if (port !== 8883 || !broker.running()) return { ok: false, reason: `connection refused by ${host}:${port}` };
-      const stream = this.opts.transport === 'tcp' ? this.tcpStream(broker) : this.memoryStream(broker);
-      if (!stream) return { ok: false, reason: `connection refused by ${host}:${port}` };
+      const stream = this.tcp ? this.tcp.connect() : this.memoryStream(broker);
       this.nodeStreams.add(stream);
       stream.once('close', () => this.nodeStreams.delete(stream));
       return { ok: true, stream };
@@ -130,41 +129,5 @@ export class WorldNetwork {
     });
     broker.accept(brokerEnd, { remoteAddress: address, remotePort: this.nextPort++ });
     return clientEnd;
-  }
-
-  /**
-   * A JS duplex in front of a loopback TCP socket, so TLS runs over it like
-   * over a stream pair and every byte in either direction counts as activity.
-   */
-  private tcpStream(broker: BrokerEndpoint): Duplex | null {
-    const port = broker.tcpPort();
-    if (port === null) return null;
-    const sock = net.connect({ host: '127.0.0.1', port });
-    sock.setNoDelay(true);
-    this.openTcp++;
-    const proxy = new Duplex({
-      write: (chunk, _enc, cb) => {
-        this.activity++;
-        sock.write(chunk, cb);
-      },
-      final: (cb) => sock.end(cb),
-      read: () => sock.resume(),
-      destroy: (err, cb) => {
-        sock.destroy();
-        cb(err);
-      },
-    });
-    sock.on('data', (d) => {
-      this.activity++;
-      if (!proxy.push(d)) sock.pause();
-    });
-    sock.once('end', () => proxy.push(null));
-    sock.once('error', (e) => proxy.destroy(e));
-    sock.once('close', () => {
-      this.openTcp--;
-      this.activity++;
-      if (!proxy.destroyed) proxy.destroy();
-    });
-    return proxy;
   }
 }

@@ -9,7 +9,7 @@ import { createBroker, loadMosquittoConf, type Broker, type CaptureRecord } from
 import type { Duplex } from 'node:stream';
 import type { TraceEvent } from '../trace/events.ts';
 import type { ScenarioContext } from '../scenario/context.ts';
-import { VirtualClock, realSetImmediate, realSetTimeout } from './clock.ts';
+import { VirtualClock, realNow, realSetImmediate, realSetTimeout } from './clock.ts';
 import { EventQueue } from './queue.ts';
 import { WorldNetwork, OPERATOR_IP, type BrokerEndpoint } from './network.ts';
 import { Wires } from './wires.ts';
@@ -24,8 +24,8 @@ const MAX_EVENTS_PER_INSTANT = 100_000;
 const NODE_TOPICS = 3;
 /** setImmediate rounds without a byte moving before I/O counts as settled. */
 const SETTLE_QUIET_ROUNDS = 2;
-/** 1 ms real-time waits without a TCP byte moving before loopback I/O counts as settled. */
-const TCP_QUIET_WAITS = 3;
+/** Wall time a loopback TCP byte may take before the world gives up on the transport. */
+const TCP_STALL_MS = 10_000;
 
 const earliest = (a: bigint | null, b: bigint | null): bigint | null => (a === null ? b : b === null || a <= b ? a : b);
 const nextTurn = (): Promise<void> => new Promise((resolve) => realSetImmediate(resolve));
@@ -44,7 +44,6 @@ export class World implements ScenarioContext {
   readonly wires: Wires;
   readonly operator: Operator;
   mqttBroker!: Broker;
-  private brokerPort: number | null = null;
   private readonly serial: { tNs: bigint; text: string }[] = [];
   private readonly seen: { tNs: bigint; topic: string; payload: Buffer; from: string }[] = [];
   private readonly traceSinks: ((e: TraceEvent) => void)[] = [];
@@ -59,7 +58,6 @@ export class World implements ScenarioContext {
   private readonly brokerEndpoint: BrokerEndpoint = {
     running: () => this.mqttBroker?.running ?? false,
     accept: (stream, info) => this.mqttBroker.acceptStream(stream, info),
-    tcpPort: () => this.brokerPort,
   };
 
   private constructor(readonly config: WorldConfig) {
@@ -147,7 +145,7 @@ export class World implements ScenarioContext {
         this.nodeEvent(e.what.startsWith('broker-') ? e.what : `broker-${e.what}`, detail);
       },
     });
-    if (this.config.transport === 'tcp') this.brokerPort = (await this.mqttBroker.listen({ port: 0 })).port;
+    await this.net.tcp?.start();
   }
 
   private onCapture(r: CaptureRecord): void {
@@ -221,24 +219,22 @@ export class World implements ScenarioContext {
         mark = now;
         quiet = 0;
       } else quiet++;
-      if (quiet === SETTLE_QUIET_ROUNDS && this.net.openTcp > 0 && (await this.tcpMoved(mark))) {
+      if (quiet === SETTLE_QUIET_ROUNDS && this.net.tcp?.busy()) {
+        await this.tcpDrained();
         mark = this.net.activity + this.ioActivity;
         quiet = 0;
       }
     }
   }
 
-  /**
-   * Loopback TCP needs the kernel: wait a little real time, then one more turn so the
-   * poll phase (where socket reads land) has run after the timer, and look again.
-   */
-  private async tcpMoved(mark: number): Promise<boolean> {
-    for (let i = 0; i < TCP_QUIET_WAITS; i++) {
+  /** Waits real time (with a poll phase after each wait, where socket reads land) until no TCP byte is in flight. */
+  private async tcpDrained(): Promise<void> {
+    const start = realNow();
+    while (this.net.tcp?.busy()) {
+      if (realNow() - start > TCP_STALL_MS) throw new Error(`TCP transport: bytes in flight for more than ${TCP_STALL_MS} ms of wall time`);
       await new Promise<void>((r) => realSetTimeout(r, 1));
       await nextTurn();
-      if (this.net.activity + this.ioActivity !== mark) return true;
     }
-    return false;
   }
 
   /** The earliest pending event time among all sources (never before now). */
@@ -420,6 +416,7 @@ export class World implements ScenarioContext {
     try {
       await this.operator.close().catch(() => undefined);
       await this.mqttBroker.stop().catch(() => undefined);
+      await this.net.tcp?.close();
       await this.settle();
     } finally {
       this.clock.uninstallLibraryTimers();
