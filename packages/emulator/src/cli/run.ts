@@ -73,11 +73,13 @@ export async function main(argv: string[]): Promise<number> {
       vcd: perScenario(values.vcd, s.file, many),
       pcap: perScenario(values.pcap, s.file, many),
     });
-    if (values.timeline) new TimelinePrinter(out, { json, progress }).attach(world);
+    const timeline = values.timeline ? new TimelinePrinter(out, { json, progress }) : null;
+    timeline?.attach(world);
     try {
       world.powerOn();
       results.push(await runScenario(s, world, reporter));
     } finally {
+      timeline?.stop();
       await world.close();
       await recorders.close();
     }

@@ -12,6 +12,8 @@ interface Out {
 }
 
 export class TimelinePrinter {
+  private stopped = false;
+
   constructor(
     private readonly out: Out,
     private readonly opts: { json: boolean; progress?: { clear(): void; draw(): void } },
@@ -19,12 +21,18 @@ export class TimelinePrinter {
 
   attach(world: World): void {
     world.onTrace((e) => {
+      if (this.stopped) return;
       const line = this.describe(e);
       if (!line) return;
       this.opts.progress?.clear();
       this.out.write(this.opts.json ? `${JSON.stringify({ event: e.kind, t: secondsOf(e.t), ...line.fields }, jsonValue)}\n` : `  ${formatNs(e.t).padStart(12)}  ${line.text}\n`);
       this.opts.progress?.draw();
     });
+  }
+
+  /** The run is over: what the world does while shutting down is not part of its story. */
+  stop(): void {
+    this.stopped = true;
   }
 
   private describe(e: TraceEvent): { text: string; fields: Record<string, unknown> } | null {
