@@ -100,6 +100,16 @@ describe('scenario load errors name file:line:column', () => {
   });
 });
 
+describe('node millis-wrap-in', () => {
+  const node = (v: string) => `name: wrap\nnode:\n  millis-wrap-in: ${v}\nsteps:\n  - delay: 1s\n`;
+  it('starts millis() that long before the 2^32 ms wrap', () => {
+    expect(parseScenario(node('30s'), '/x/w.yaml').node.millisAtBoot).toBe(2 ** 32 - 30_000);
+  });
+  it('refuses a wrap further away than millis() can count', () => {
+    expect(() => parseScenario(node('50d'), '/x/w.yaml')).toThrow('/x/w.yaml:3:19: node: millis-wrap-in: expected 1ms .. 49d 17h 2min 47s 296ms (2^32 ms), got 50d');
+  });
+});
+
 describe('parseScenario', () => {
   const text = `name: demo
 description: one of each form

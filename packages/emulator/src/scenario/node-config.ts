@@ -41,11 +41,16 @@ export interface NodeConfig {
   debug?: boolean;
   /** The sketch's start-up zone walk (each relay on in turn). */
   zoneWalk?: boolean;
+  /** millis() at power-on, so a scenario can cross its 49.7-day wrap (from `millis-wrap-in`). */
+  millisAtBoot?: number;
   /** UTC the world starts at, ms since the epoch. */
   utcMs?: number;
   ntp?: { delayNs?: bigint; respond?: boolean };
   transport?: 'memory' | 'tcp';
 }
+
+/** millis() is an unsigned 32-bit count of milliseconds. */
+const MILLIS_WRAP = 2n ** 32n;
 
 const CERT_KEYS: Record<string, keyof NodeCerts> = {
   ca: 'ca',
@@ -65,7 +70,7 @@ export function readNodeConfig(node: Node | null, src: SourceFile, report: (issu
   const where = new Where(src, 'node', node);
   const config: NodeConfig = { certs: {} };
   if (node === null || (isScalar(node) && node.value === null)) return config;
-  if (!isMap(node)) throw src.issue(node, 'node: expected a mapping (avr-hex, wifi, ap, certs, broker-config, debug, zone-walk, utc, ntp, transport)');
+  if (!isMap(node)) throw src.issue(node, 'node: expected a mapping (avr-hex, wifi, ap, certs, broker-config, debug, zone-walk, millis-wrap-in, utc, ntp, transport)');
   const p = new Params(node, where);
   const dir = dirname(resolve(src.file));
   const guard = (f: () => void): void => {
@@ -97,6 +102,11 @@ export function readNodeConfig(node: Node | null, src: SourceFile, report: (issu
     'broker-config': () => (config.brokerConfig = path(p, 'broker-config', 'broker config')),
     debug: () => (config.debug = p.bool('debug', true)),
     'zone-walk': () => (config.zoneWalk = p.bool('zone-walk', false)),
+    'millis-wrap-in': () => {
+      const ms = p.duration('millis-wrap-in') / 1_000_000n;
+      if (ms < 1n || ms > MILLIS_WRAP) p.fail('millis-wrap-in', `expected 1ms .. 49d 17h 2min 47s 296ms (2^32 ms), got ${formatDuration(ms * 1_000_000n)}`);
+      config.millisAtBoot = Number(MILLIS_WRAP - ms);
+    },
     utc: () => (config.utcMs = p.parsed('utc', parseUtc)),
     ntp: () => {
       const n = p.section('ntp');
@@ -126,5 +136,6 @@ export function describeNode(c: NodeConfig): string {
   if (c.ntp?.respond === false) parts.push('ntp silent');
   if (c.ntp?.delayNs !== undefined) parts.push(`ntp delay ${formatDuration(c.ntp.delayNs)}`);
   if (c.transport) parts.push(`transport ${c.transport}`);
+  if (c.millisAtBoot !== undefined) parts.push(`millis() starts at ${c.millisAtBoot}`);
   return parts.join(', ');
 }

@@ -27,5 +27,6 @@ export function worldConfigFor(node: NodeConfig, overrides: { avrHex?: string } 
     startUtcMs: node.utcMs ?? base.startUtcMs,
     ntp: { delayNs: node.ntp?.delayNs ?? base.ntp.delayNs, respond: node.ntp?.respond ?? base.ntp.respond },
     transport: node.transport ?? base.transport,
+    ...(node.millisAtBoot !== undefined ? { millisAtBoot: node.millisAtBoot } : {}),
   };
 }
