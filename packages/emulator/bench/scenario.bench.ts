@@ -38,4 +38,6 @@ async function bootMs(): Promise<number> {
 
 report('scenario.boot_ms', await bootMs(), 'ms', '<= 500');
 report('scenario.day_speedup', await daySpeedup(), 'x', '>= 30000');
+// Resident memory after a whole virtual day: the world keeps serial lines and PUBLISHes, not keepalive traffic.
+report('scenario.day_rss_mb', process.memoryUsage().rss / 2 ** 20, 'MiB', '<= 400');
 report('scenario.day_poll_speedup', await daySpeedup(BUNDLED_POLL_HEX), 'x', '>= 10000');
