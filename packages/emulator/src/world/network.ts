@@ -65,17 +65,22 @@ export class WorldNetwork {
     }
   }
 
-  readonly accessPoint: AccessPoint = {
-    join: (ssid, psk) => {
-      const ap = this.opts.ap;
-      if (!this.wifiUp || ssid !== ap.ssid) return { ok: false, reason: 'no-ap' };
-      if (psk !== ap.psk) return { ok: false, reason: 'auth' };
-      return { ok: true, ip: NODE_IP, gateway: BROKER_IP, dns: BROKER_IP };
-    },
-    get up() {
-      return true;
-    },
-  };
+  readonly accessPoint: AccessPoint = this.makeAccessPoint();
+
+  private makeAccessPoint(): AccessPoint {
+    const network = this;
+    return {
+      join: (ssid, psk) => {
+        const ap = this.opts.ap;
+        if (!this.wifiUp || ssid !== ap.ssid) return { ok: false, reason: 'no-ap' };
+        if (psk !== ap.psk) return { ok: false, reason: 'auth' };
+        return { ok: true, ip: NODE_IP, gateway: BROKER_IP, dns: BROKER_IP };
+      },
+      get up() {
+        return network.wifiUp;
+      },
+    };
+  }
 
   readonly ntpServer: NtpServer = {
     request: (server, reply) => {
