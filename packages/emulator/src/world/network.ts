@@ -16,7 +16,7 @@ const BROKER_NAMES = new Set(['broker.local', 'localhost', '127.0.0.1', BROKER_I
 export interface BrokerEndpoint {
   running(): boolean;
   /** Hand the broker its end of a connection (a stream pair's end, or the accepted TCP socket). */
-  accept(stream: Duplex, info: { remoteAddress: string; remotePort: number }): void;
+  accept(stream: Duplex, info: { remoteAddress: string; remotePort: number; localAddress?: string; localPort?: number }): void;
 }
 
 export const OPERATOR_IP = '192.168.4.10';
@@ -132,7 +132,7 @@ export class WorldNetwork {
       this.activity++;
       clientEnd.destroy();
     });
-    broker.accept(brokerEnd, { remoteAddress: address, remotePort: this.nextPort++ });
+    broker.accept(brokerEnd, { remoteAddress: address, remotePort: this.nextPort++, localAddress: BROKER_IP, localPort: 8883 });
     return clientEnd;
   }
 }

@@ -15,7 +15,7 @@ import { WorldNetwork, OPERATOR_IP, type BrokerEndpoint } from './network.ts';
 import { Wires } from './wires.ts';
 import { Operator } from './operator.ts';
 import { mqttTraceEvent } from './mqtt-trace.ts';
-import { PcapWriter, JsonlRecorder, fileSink, type CaptureSink } from '../capture/index.ts';
+import { PcapWriter, JsonlRecorder, fileSink, type CaptureSink, type ConnectionClose, type ConnectionOpen } from '../capture/index.ts';
 import type { WorldConfig } from './config.ts';
 
 /** Events at one instant before the world calls it a livelock. */
@@ -140,9 +140,9 @@ export class World implements ScenarioContext {
       clock: { nowNs: () => this.clock.nowNs(), utcMs: () => this.clock.utcMs() },
       onCapture: (r) => this.onCapture(r),
       onEvent: (e) => {
-        if (e.what === 'client-disconnected') {
-          for (const c of this.captureSinks) c.close({ tNs: this.clock.nowNs(), connId: Number(e.detail.connId) });
-        }
+        // Recorders frame each connection from the broker's own open/close (refused ones included).
+        if (e.what === 'connection-opened') for (const c of this.captureSinks) c.open(e.detail as unknown as ConnectionOpen);
+        if (e.what === 'connection-closed') for (const c of this.captureSinks) c.close(e.detail as unknown as ConnectionClose);
         const { tNs: _t, ...detail } = e.detail; // the event's own t says when
         this.nodeEvent(e.what.startsWith('broker-') ? e.what : `broker-${e.what}`, detail);
       },
