@@ -1,6 +1,7 @@
 // esphil replay <capture>: boot the node, wait until it has subscribed, then
 // re-publish the captured operator commands at their original relative times
 // in virtual time, and print what the relays did.
+import { formatVirtual } from '../scenario/duration.ts';
 import { readFileSync } from 'node:fs';
 import { readCaptureFile, CaptureError } from '../capture/index.ts';
 import { planReplay, runReplay, diffTimelines, formatTimelineJson, formatTimelineText, parseTimeline, TimelineError, type ReplayWorld } from '../replay/index.ts';
@@ -10,7 +11,6 @@ import { runScenario } from '../scenario/runner.ts';
 import { HumanReporter } from '../scenario/reporters/human.ts';
 import { World } from '../world/world.ts';
 import { worldConfigFor } from '../world/resolve.ts';
-import { formatNs } from '../world/clock.ts';
 import { parseFlags, numberFlag } from './args.ts';
 import { EXIT_FAILED, EXIT_OK, UsageError, unusable } from './errors.ts';
 import { openRecorders } from './recorders.ts';
@@ -120,7 +120,7 @@ export async function main(argv: string[]): Promise<number> {
     };
     const result = await runReplay(replayWorld, plan, {
       ...(settleS !== undefined ? { settle: BigInt(Math.round(settleS * 1e9)) } : {}),
-      onCommand: (c, i, t) => log(`[${formatNs(t)}] command ${i + 1}/${plan.commands.length} (${c.where}): ${c.topic} ${JSON.stringify(c.payload.toString('utf8'))}`),
+      onCommand: (c, i, t) => log(`[${formatVirtual(t)}] command ${i + 1}/${plan.commands.length} (${c.where}): ${c.topic} ${JSON.stringify(c.payload.toString('utf8'))}`),
     });
     if (json) for (const c of result.timeline) console.log(formatTimelineJson(c));
     else log(`relay timeline (seconds after the node subscribed):\n${formatTimelineText(result.timeline)}`);

@@ -1,12 +1,13 @@
 // esphil serve: the node and its broker on TCP for outside MQTT clients
 // (mosquitto_pub with the operator certificate), paced to the wall clock.
+import { formatVirtual } from '../scenario/duration.ts';
 import { World } from '../world/world.ts';
 import { defaultWorldConfig } from '../world/defaults.ts';
-import { realNow, realSetTimeout, formatNs } from '../world/clock.ts';
+import { realNow, realSetTimeout } from '../world/clock.ts';
 import { parseFlags, numberFlag } from './args.ts';
 import { UsageError, unusable } from './errors.ts';
 import { openRecorders } from './recorders.ts';
-import { secondsOf } from './timeline.ts';
+import { nsToSeconds } from '../replay/timeline.ts';
 import { jsonValue } from '../trace/jsonl.ts';
 
 const HELP = `usage: esphil serve [--port 8883] [--host 127.0.0.1] [--avr-hex F] [--speed 1] [--json] [--pcap F.pcap] [--trace F.jsonl]
@@ -39,10 +40,10 @@ export async function main(argv: string[]): Promise<number> {
   const world = await unusable('esphil serve: cannot build the node', () => World.create(defaultWorldConfig({ avrHex: values['avr-hex'] })));
   const recorders = openRecorders(world, { pcap: values.pcap, trace: values.trace });
   const say = (obj: Record<string, unknown>, text: string) => console.log(json ? JSON.stringify(obj, jsonValue) : text);
-  world.onRelays((e) => say({ event: 'relays', t: secondsOf(e.tNs), on: e.on }, `[${formatNs(e.tNs)}] relays ${e.on.length ? 'on: ' + e.on.join(', ') : 'all off'}`));
+  world.onRelays((e) => say({ event: 'relays', t: nsToSeconds(e.tNs), on: e.on }, `[${formatVirtual(e.tNs)}] relays ${e.on.length ? 'on: ' + e.on.join(', ') : 'all off'}`));
   world.onTrace((e) => {
-    if (e.kind === 'serial') say({ event: 'serial', t: secondsOf(e.t), text: e.text }, `[${formatNs(e.t)}] serial: ${e.text}`);
-    else if (e.kind === 'node') say({ event: 'node', t: secondsOf(e.t), what: e.what, ...(e.detail ?? {}) }, `[${formatNs(e.t)}] ${e.what}${e.detail ? ' ' + JSON.stringify(e.detail, jsonValue) : ''}`);
+    if (e.kind === 'serial') say({ event: 'serial', t: nsToSeconds(e.t), text: e.text }, `[${formatVirtual(e.t)}] serial: ${e.text}`);
+    else if (e.kind === 'node') say({ event: 'node', t: nsToSeconds(e.t), what: e.what, ...(e.detail ?? {}) }, `[${formatVirtual(e.t)}] ${e.what}${e.detail ? ' ' + JSON.stringify(e.detail, jsonValue) : ''}`);
   });
 
   let listening: { port: number; host: string };

@@ -1,10 +1,10 @@
 // A readable account of what the node did: relay changes, network and TLS
 // happenings, MQTT commands and the sketch's serial lines, stamped with
 // virtual time (what `pnpm start` shows).
+import { formatVirtual } from '../scenario/duration.ts';
 import type { World } from '../world/world.ts';
 import type { TraceEvent } from '../trace/events.ts';
-import { formatNs } from '../world/clock.ts';
-import { secondsOf } from './timeline.ts';
+import { nsToSeconds } from '../replay/timeline.ts';
 import { jsonValue } from '../trace/jsonl.ts';
 
 interface Out {
@@ -25,7 +25,7 @@ export class TimelinePrinter {
       const line = this.describe(e);
       if (!line) return;
       this.opts.progress?.clear();
-      this.out.write(this.opts.json ? `${JSON.stringify({ event: e.kind, t: secondsOf(e.t), ...line.fields }, jsonValue)}\n` : `  ${formatNs(e.t).padStart(12)}  ${line.text}\n`);
+      this.out.write(this.opts.json ? `${JSON.stringify({ event: e.kind, t: nsToSeconds(e.t), ...line.fields }, jsonValue)}\n` : `  ${formatVirtual(e.t).padStart(12)}  ${line.text}\n`);
       this.opts.progress?.draw();
     });
   }

@@ -87,13 +87,3 @@ export class VirtualClock {
     }
   }
 }
-
-/** "0:02:03.456" style virtual time stamp. */
-export function formatNs(t: bigint): string {
-  const totalMs = t / NS_PER_MS;
-  const ms = totalMs % 1000n;
-  const s = (totalMs / 1000n) % 60n;
-  const m = (totalMs / 60_000n) % 60n;
-  const h = totalMs / 3_600_000n;
-  return `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}.${String(ms).padStart(3, '0')}`;
-}
