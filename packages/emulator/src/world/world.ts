@@ -240,11 +240,11 @@ export class World implements ScenarioContext {
   }
 
   /** The earliest pending event time among all sources (never before now). */
-  private nextEventNs(): bigint | null {
+  private nextEventNs(avrIdle: boolean): bigint | null {
     let next = earliest(earliest(this.queue.peekTime(), this.esp.nextWakeNs()), this.clock.nextLibraryTimerNs());
     // A busy AVR handles its own clock events inside runUntil (runAvrAhead); only an idle
     // one needs the world to stop at its next event, which may wake it.
-    if (this.avr.isIdle()) {
+    if (avrIdle) {
       const avrEvent = this.avr.nextEventCycle();
       if (avrEvent !== undefined) next = earliest(next, this.wires.ns(avrEvent));
     }
@@ -274,11 +274,10 @@ export class World implements ScenarioContext {
   }
 
   /**
-   * Runs the AVR ahead to the next event (or `limit`) while it has work, stopping when it idles,
+   * Runs a busy AVR ahead to `limit`, stopping when it idles,
    * and moves the world to where it stopped: relay changes are seen at their own time.
    */
   private runAvrAhead(limit: bigint): boolean {
-    if (this.avr.isIdle()) return false;
     const start = this.avr.cycles;
     const reached = this.avr.runUntil(this.wires.cycleAt(limit), { stopWhenIdle: true });
     const t = this.wires.ns(reached);
@@ -293,12 +292,13 @@ export class World implements ScenarioContext {
       this.fireDue();
       await this.settle();
       if (stop?.()) return true;
-      const next = this.nextEventNs();
+      const avrIdle = this.avr.isIdle(); // asked once per turn: for a polling firmware it compares register state
+      const next = this.nextEventNs(avrIdle);
       let limit = next === null || next > target ? target : next;
       // While a predicate waits, a firmware that never idles runs in slices, so a relay
       // change is seen within AVR_SLICE_NS of when it happened (its trace time is exact).
       if (stop && limit > this.clock.nowNs() + AVR_SLICE_NS) limit = this.clock.nowNs() + AVR_SLICE_NS;
-      if (this.runAvrAhead(limit)) {
+      if (!avrIdle && this.runAvrAhead(limit)) {
         await this.settle();
         if (stop?.()) return true;
         continue;
