@@ -11,9 +11,7 @@ import { esphil } from './cli.ts';
 import { FIXTURES } from '../../src/world/defaults.ts';
 import { needTools } from '../capture/tools.ts';
 
-const CI = process.env.CI === 'true';
-const haveSigrok = !spawnSync('sigrok-cli', ['--version']).error;
-if (!haveSigrok && !CI) console.warn('skipping VCD decode of a real run: sigrok-cli is not installed (apt install sigrok-cli)');
+const sigrok = needTools('sigrok-cli');
 const tshark = needTools('tshark');
 
 let dir: string;
@@ -25,9 +23,9 @@ beforeAll(async () => {
   trace = readFileSync(join(dir, 't.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 }, 180_000);
 
-describe.skipIf(!haveSigrok && !CI)('VCD of a real run', () => {
+describe.skipIf(sigrok.skip)('VCD of a real run', () => {
   it('sigrok-cli decodes exactly the SPI bytes of the trace', () => {
-    if (!haveSigrok) throw new Error('sigrok-cli is required under CI=true');
+    sigrok.assert();
     // One annotation class per run: sigrok prints MOSI and MISO bytes alike ("spi-1: FB").
     const decode = (ann: string): number[] => {
       const res = spawnSync('sigrok-cli', ['-I', 'vcd:compress=100000', '-i', join(dir, 'w.vcd'), '-P', 'spi:clk=SCK:mosi=MOSI:miso=MISO:cs=SS', '-A', `spi=${ann}`], { encoding: 'utf8' });

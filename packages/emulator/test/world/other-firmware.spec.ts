@@ -7,10 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { esphil } from '../cli/cli.ts';
+import { needTools } from '../capture/tools.ts';
 
-const CI = process.env.CI === 'true';
-const haveAvrGcc = !spawnSync('avr-gcc', ['--version']).error;
-if (!haveAvrGcc && !CI) console.warn('skipping the foreign-firmware test: avr-gcc is not installed (apt install gcc-avr avr-libc)');
+const avrGcc = needTools('avr-gcc');
 
 const FIRMWARE = `
 #include <avr/io.h>
@@ -42,9 +41,9 @@ steps:
   - wait-relays: {zones: none, timeout: 3s}
 `;
 
-describe.skipIf(!haveAvrGcc && !CI)('another ATmega168 SPI-slave firmware', () => {
+describe.skipIf(avrGcc.skip)('another ATmega168 SPI-slave firmware', () => {
   it('drives the relays through esphil run --avr-hex', async () => {
-    if (!haveAvrGcc) throw new Error('avr-gcc is required under CI=true');
+    avrGcc.assert();
     const dir = mkdtempSync(join(tmpdir(), 'esphil-fw-'));
     writeFileSync(join(dir, 'fw.c'), FIRMWARE);
     const cc = spawnSync('avr-gcc', ['-mmcu=atmega168', '-Os', '-o', join(dir, 'fw.elf'), join(dir, 'fw.c')], { encoding: 'utf8' });
