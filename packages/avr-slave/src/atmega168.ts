@@ -18,9 +18,10 @@ import {
 } from './atmega168-config.ts';
 import { dropClockEvents, headClockEvent } from './cpu-internals.ts';
 import { parseIntelHex } from './intel-hex.ts';
+import { NODE_FUSES, SerialProgrammer, type FuseBytes } from './isp.ts';
 import { RelayBoard } from './relay-board.ts';
 import { RunLoop, type IdleStats } from './run-loop.ts';
-import { SPISlave, type SPIStats } from './spi-slave.ts';
+import { SPISlave, type ClockByteOptions, type SPIStats } from './spi-slave.ts';
 import { Watchdog, atmega168WatchdogConfig } from './watchdog.ts';
 
 /** PinOverrideMode.None in avr8js's gpio.ts (the enum is not exported). */
@@ -57,6 +58,12 @@ export class ATmega168 {
   readonly relays: RelayBoard;
   /** EEPROM cells; they survive every reset. */
   readonly eepromMemory = new EEPROMMemoryBackend(EEPROM_BYTES);
+  /** Fuse and lock bytes; non-volatile, changed only through serial programming. */
+  readonly fuses: FuseBytes = { ...NODE_FUSES };
+  /** Serial Downloading (28.8): owns SCK/MOSI/MISO while RESET is low. */
+  readonly isp: SerialProgrammer;
+  private readonly flashWriteListeners: ((wordAddress: number, words: number) => void)[] = [];
+  private flashChanged = false;
   private timers!: [AVRTimer, AVRTimer, AVRTimer];
   private eepromBlock!: AVREEPROM;
   private readonly runLoop: RunLoop;
@@ -73,6 +80,14 @@ export class ATmega168 {
     this.watchdog.onSystemReset = () => this.reset('watchdog', true);
     this.relays = new RelayBoard(cpu, this.portD);
     this.runLoop = new RunLoop(cpu, opts.fastForward ?? true, () => this.spi.readSideState);
+    this.isp = new SerialProgrammer({
+      frequency: this.frequency,
+      flashWords: FLASH_BYTES / 2,
+      eeprom: this.eepromMemory.memory,
+      fuses: this.fuses,
+      readFlashWord: (w) => cpu.progMem[w]!,
+      writeFlash: (w, words) => this.writeFlash(w, words),
+    });
     this.cpu.progMem.fill(0xffff);
     this.reset('power-on');
   }
@@ -106,17 +121,58 @@ export class ATmega168 {
   /** Programs flash (unwritten words read 0xFFFF) and applies a power-on reset. */
   loadProgram(flash: Uint8Array): void {
     if (flash.length > FLASH_BYTES) throw new RangeError(`ATmega168: program of ${flash.length} bytes exceeds the ${FLASH_BYTES}-byte flash`);
-    this.cpu.progBytes.fill(0xff);
-    this.cpu.progBytes.set(flash);
-    this.runLoop.rescan();
+    const bytes = new Uint8Array(FLASH_BYTES).fill(0xff);
+    bytes.set(flash);
+    this.writeFlash(0, new Uint16Array(bytes.buffer));
     this.reset('power-on');
+  }
+
+  /**
+   * The one path by which flash changes (program load, serial programming): anything that
+   * caches decoded flash subscribes with onFlashWrite. The polling-loop scan is redone
+   * before the core next runs.
+   */
+  writeFlash(wordAddress: number, words: ArrayLike<number>): void {
+    const { progMem } = this.cpu;
+    if (!Number.isInteger(wordAddress) || wordAddress < 0 || wordAddress + words.length > progMem.length) {
+      throw new RangeError(`ATmega168.writeFlash: words ${wordAddress}..${wordAddress + words.length - 1} outside the ${progMem.length}-word flash`);
+    }
+    for (let i = 0; i < words.length; i++) progMem[wordAddress + i] = words[i]! & 0xffff;
+    this.flashChanged = true;
+    for (const l of this.flashWriteListeners) l(wordAddress, words.length);
+  }
+
+  /** Called with (first word, word count) after every flash write. */
+  onFlashWrite(listener: (wordAddress: number, words: number) => void): void {
+    this.flashWriteListeners.push(listener);
+  }
+
+  /**
+   * The SPI pins as an outside master clocks them: while RESET is low they belong to the
+   * serial programming interface (28.8), otherwise to the SPI peripheral.
+   */
+  clockSpiByte(mosi: number, opts: ClockByteOptions): number {
+    if (this.resetHeld) return this.isp.clockByte(mosi, { ...opts, atCycle: opts.atCycle ?? this.cpu.cycles });
+    return this.spi.clockByte(mosi, opts);
   }
 
   /** External RESET pin: low holds the chip in reset, the rising edge starts it from address 0. */
   setResetPin(high: boolean): void {
     if (high === !this.resetHeld) return;
     this.resetHeld = !high;
-    if (!high) this.reset('external');
+    if (!high) {
+      this.reset('external');
+      this.isp.enter();
+    } else {
+      this.isp.leave();
+      this.rescanIfFlashChanged();
+    }
+  }
+
+  private rescanIfFlashChanged(): void {
+    if (!this.flashChanged) return;
+    this.flashChanged = false;
+    this.runLoop.rescan();
   }
 
   get inReset(): boolean {
@@ -166,6 +222,7 @@ export class ATmega168 {
     cpu.data.fill(0, 0x20, 0x100);
     cpu.data[MCUSR] = mcusr;
     for (const [addr, value] of IO_RESET_VALUES) cpu.data[addr] = value;
+    this.rescanIfFlashChanged();
     cpu.reset(); // PC = 0, SP = RAMEND, no pending interrupts
     for (const port of [this.portB, this.portC, this.portD]) this.resetPort(port);
     this.timers = [

@@ -1,6 +1,22 @@
 export { ATmega168, type ATmega168Options, type ATmega168Stats, type ResetSource } from './atmega168.ts';
 export * from './atmega168-config.ts';
 export { BENCH_BUSY_HEX, BUNDLED_HEX } from './bundled.ts';
+export {
+  CALIBRATION_BYTE,
+  EEPROM_PAGE_BYTES,
+  FLASH_PAGE_WORDS,
+  NODE_FUSES,
+  SIGNATURE,
+  SerialProgrammer,
+  T_WD_EEPROM_MS,
+  T_WD_ERASE_MS,
+  T_WD_FLASH_MS,
+  T_WD_FUSE_MS,
+  instructionName,
+  type FuseBytes,
+  type IspInstruction,
+  type IspStats,
+} from './isp.ts';
 export { HexError, parseIntelHex, type ParseIntelHexOptions } from './intel-hex.ts';
 export { RelayBoard, RELAY_COUNT, energisedZones, type RelayChange } from './relay-board.ts';
 export type { IdleStats } from './run-loop.ts';

@@ -14,6 +14,7 @@ export const GPIO_REQUEST = 5;
 const REQUEST_PIN_PB = 1;
 
 const { SPCR, SPSR, SPDR } = atmega168Config.spi;
+const ISP_TRACED = /^(Programming Enable|Chip Erase|Write)/;
 
 interface PendingByte extends SpiByte {
   violation?: string;
@@ -36,6 +37,13 @@ export class Wires {
     this.nsPerCycle = BigInt(1_000_000_000 / avr.frequency);
     avr.spi.setSS(true);
     avr.spi.onByte((b) => this.completed.push(b));
+    avr.isp.onInstruction((i) => {
+      // Loads, reads and polls are the bulk of a programming run; the trace keeps what changes the chip.
+      if (!ISP_TRACED.test(i.name) && !i.ignored) return;
+      const detail: Record<string, unknown> = { instruction: i.name, bytes: i.bytes, miso: i.miso };
+      if (i.ignored) detail['ignored'] = i.ignored;
+      this.emit({ kind: 'node', t: this.ns(i.cycle), what: 'isp', detail });
+    });
     avr.relays.onChange((e) => this.emit({ kind: 'relays', t: this.ns(e.cycle), on: e.on, portd: e.portd, ddrd: e.ddrd }));
     let request: 0 | 1 = 1;
     avr.portB.addListener(() => {
@@ -66,6 +74,10 @@ export class Wires {
     transfer: (mosi, s) => {
       this.syncAvr(s.startNs);
       const lsbFirst = s.bitOrder === 'LSBFIRST';
+      if (this.avr.inReset) {
+        // RESET low: the pins belong to serial programming, not to an SS window.
+        return this.avr.clockSpiByte(mosi, { sckHz: s.clockHz, mode: s.mode, lsbFirst, atCycle: this.cycleAt(s.startNs) });
+      }
       // atCycle: runUntil may overshoot by an instruction; the byte starts when the master clocks it.
       const miso = this.avr.spi.clockByte(mosi, { sckHz: s.clockHz, mode: s.mode, lsbFirst, atCycle: this.cycleAt(s.startNs) });
       const end = s.startNs + (8n * 1_000_000_000n) / BigInt(s.clockHz);
