@@ -1,27 +1,19 @@
 #!/usr/bin/env node
 // esphil: run scenarios, serve the node on TCP, step through SPI traffic,
 // replay captured MQTT sessions, make certificates.
-import { EXIT_UNUSABLE, UsageError } from './errors.ts';
+import { readFileSync } from 'node:fs';
+import { escapeControl } from '../errors.ts';
+import { EXIT_OK, EXIT_UNUSABLE, UsageError } from './errors.ts';
+import { closest } from '../scenario/params.ts';
+import { commandHelp, type Command } from './flags.ts';
 
-const USAGE = `esphil — ESP8266 + ATmega168 irrigation node emulator
+interface CommandModule {
+  command: Command;
+  main(argv: string[]): Promise<number>;
+}
 
-usage: esphil <command> [options]
-
-commands:
-  run <scenario.yaml...> [--avr-hex F] [--junit F] [--trace F.jsonl] [--vcd F.vcd] [--pcap F.pcap] [--json] [--timeline]
-        run scenarios in virtual time; exit 0 all pass, 1 a scenario failed, 2 unusable input
-  serve [--port 8883] [--host 127.0.0.1] [--avr-hex F] [--speed 1] [--json] [--pcap F.pcap] [--trace F.jsonl]
-        the node and its broker on TCP for outside MQTT clients, paced to the wall clock
-  step <scenario.yaml|trace.jsonl>
-        interactive SPI stepper (also reads commands from a pipe)
-  replay <capture.pcap|capture.pcapng|capture.jsonl> [--json] [--speed N] [--from S] [--to S] [--topic F] [--scenario F] [--expect F.jsonl] [--avr-hex F]
-        replay captured operator commands against the node and print the relay timeline
-  certs <dir>
-        write a fresh CA, broker, node and operator credential set
-
-esphil <command> --help for the command's options.`;
-
-const COMMANDS: Record<string, () => Promise<{ main(argv: string[]): Promise<number> }>> = {
+// Each command's flags, help and summary live in its own module (`command`).
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   run: () => import('./run.ts'),
   serve: () => import('./serve.ts'),
   step: () => import('./step.ts'),
@@ -29,25 +21,70 @@ const COMMANDS: Record<string, () => Promise<{ main(argv: string[]): Promise<num
   certs: () => import('./certs.ts'),
 };
 
-export async function main(argv: string[]): Promise<number> {
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+async function usage(): Promise<string> {
+  const lines = ['esphil — ESP8266 + ATmega168 irrigation node emulator', '', 'usage: esphil <command> [flags]', '', 'commands:'];
+  for (const load of Object.values(COMMANDS)) {
+    const { command } = await load();
+    lines.push(`  ${command.name} ${command.args}`.trimEnd(), `      ${command.summary}`);
+  }
+  lines.push('', 'esphil help <command> (or esphil <command> --help) lists its flags; esphil --version prints the version.');
+  return lines.join('\n');
+}
+
+function unknownCommand(name: string): UsageError {
+  const guess = closest(name, Object.keys(COMMANDS));
+  return new UsageError(`esphil: unknown command ${JSON.stringify(name)}${guess ? ` (did you mean ${guess}?)` : ''}; commands: ${Object.keys(COMMANDS).join(', ')}`);
+}
+
+async function dispatch(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
-    console.log(USAGE);
-    return command ? 0 : EXIT_UNUSABLE;
+  if (command === '--version' || command === '-V') {
+    console.log(`esphil ${version()}`);
+    return EXIT_OK;
+  }
+  if (!command || command === '--help' || command === '-h') {
+    console.log(await usage());
+    return command ? EXIT_OK : EXIT_UNUSABLE;
+  }
+  if (command === 'help') {
+    if (rest.length === 0) {
+      console.log(await usage());
+      return EXIT_OK;
+    }
+    const load = COMMANDS[rest[0]!];
+    if (!load) throw unknownCommand(rest[0]!);
+    if (rest.length > 1) throw new UsageError('esphil help: name one command');
+    console.log(commandHelp((await load()).command));
+    return EXIT_OK;
   }
   const load = COMMANDS[command];
-  if (!load) {
-    console.error(`esphil: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
-    return EXIT_UNUSABLE;
+  if (!load) throw unknownCommand(command);
+  return (await load()).main(rest);
+}
+
+/** Errors a user caused, as one line; errno errors (a missing file, an existing directory) count as such. */
+export function userFacing(e: unknown): string | null {
+  if (e instanceof UsageError) return e.message;
+  const err = e as NodeJS.ErrnoException;
+  if (err instanceof Error && typeof err.code === 'string' && /^E[A-Z]+$/.test(err.code) && (err.path || err.syscall)) {
+    return `esphil: ${err.syscall ?? 'cannot access'} ${err.path ?? ''}: ${err.code}`.replace(/ +:/, ':');
   }
+  return null;
+}
+
+export async function main(argv: string[]): Promise<number> {
   try {
-    return await (await load()).main(rest);
+    return await dispatch(argv);
   } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(e.message);
-      return EXIT_UNUSABLE;
-    }
-    throw e;
+    const message = userFacing(e);
+    if (message === null) throw e;
+    console.error(escapeControl(message));
+    return EXIT_UNUSABLE;
   }
 }
 
@@ -61,7 +98,7 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
     throw e;
   });
   main(process.argv.slice(2)).then(exit, (e) => {
-    console.error(`esphil: internal error: ${(e as Error).stack ?? e}`);
+    console.error(escapeControl(`esphil: internal error: ${(e as Error).stack ?? e}`));
     exit(EXIT_UNUSABLE);
   });
 }

@@ -4,59 +4,52 @@
 import { formatVirtual } from '../scenario/duration.ts';
 import { readFileSync } from 'node:fs';
 import { readCaptureFile, CaptureError } from '../capture/index.ts';
-import { planReplay, runReplay, diffTimelines, formatTimelineJson, formatTimelineText, parseTimeline, TimelineError, type ReplayWorld } from '../replay/index.ts';
+import { planReplay, runReplay, diffTimelines, formatTimelineJson, formatTimelineText, parseTimeline, nsToSeconds, TimelineError, type ReplayWorld } from '../replay/index.ts';
 import { loadScenario, type Scenario } from '../scenario/loader.ts';
 import { ScenarioLoadError } from '../scenario/errors.ts';
 import { runScenario } from '../scenario/runner.ts';
 import { HumanReporter } from '../scenario/reporters/human.ts';
 import { World } from '../world/world.ts';
 import { worldConfigFor } from '../world/resolve.ts';
-import { parseFlags, numberFlag } from './args.ts';
+import { defineCommand, parseCommand } from './flags.ts';
 import { EXIT_FAILED, EXIT_OK, UsageError, unusable } from './errors.ts';
 import { openRecorders } from './recorders.ts';
 
-const HELP = `usage: esphil replay <capture.pcap|capture.pcapng|capture.jsonl> [options]
-  --json            relay timeline as {"event":"relays","t":s,"on":[...]} lines (t: seconds after the node subscribed)
-  --speed N         divide the gaps between commands by N (default 1)
-  --from S, --to S  only commands captured S seconds after the capture start or later / before
-  --topic F         replay only PUBLISHes matching this MQTT filter (repeatable; default the node's three topics)
-  --scenario F      run this scenario first to set the node up (its node: section builds the node)
-  --expect F.jsonl  compare the timeline with an expected one (or an earlier recording/trace); exit 1 on difference
-  --tolerance S     allowed time difference per relay change for --expect (default 0.001)
-  --settle S        after the last command run exactly S seconds (default: until every zone timer has expired)
-  --avr-hex F       run this ATmega168 .hex instead of the bundled firmware
-  --trace F, --vcd F, --pcap F   record the replay as esphil run does`;
+const nonNegative = { ok: (ns: bigint) => ns >= 0n, want: 'a duration >= 0s' };
+
+export const command = defineCommand({
+  name: 'replay',
+  args: '<capture.pcap|capture.pcapng|capture.jsonl>',
+  summary: 'replay captured operator commands against the node and print the relay timeline',
+  flags: {
+    json: { kind: 'boolean', meaning: 'print the relay timeline as {"event":"relays","t":...,"on":[...]} lines (t: seconds after the node subscribed)' },
+    speed: { kind: 'number', arg: 'N', default: 1, meaning: 'divide the gaps between commands by N', check: { ok: (n: number) => n > 0, want: 'a number above 0' } },
+    from: { kind: 'duration', arg: 'D', meaning: 'only commands captured D after the capture start or later (e.g. 90s)', check: nonNegative, defaultText: 'the capture start' },
+    to: { kind: 'duration', arg: 'D', meaning: 'only commands captured before D after the capture start', check: nonNegative, defaultText: 'the capture end' },
+    topic: { kind: 'string', arg: 'FILTER', multiple: true, meaning: 'replay only PUBLISHes matching this MQTT topic filter', defaultText: "the node's three topics" },
+    scenario: { kind: 'string', arg: 'F.yaml', meaning: 'run this scenario first to set the node up (its node: section builds the node)' },
+    expect: { kind: 'string', arg: 'F.jsonl', meaning: 'compare the timeline with an expected one (or an earlier recording/trace); exit 1 on difference' },
+    tolerance: { kind: 'duration', arg: 'D', default: 1_000_000n, meaning: 'allowed time difference per relay change for --expect', check: nonNegative },
+    settle: { kind: 'duration', arg: 'D', meaning: 'after the last command run exactly D of virtual time', check: nonNegative, defaultText: 'until every zone timer has expired' },
+    'avr-hex': { kind: 'string', arg: 'F.hex', meaning: 'run this ATmega168 .hex instead of the bundled firmware' },
+    trace: { kind: 'string', arg: 'F.jsonl', meaning: 'record the replay as a JSONL trace, as esphil run does' },
+    vcd: { kind: 'string', arg: 'F.vcd', meaning: 'record the replay as a VCD, as esphil run does' },
+    pcap: { kind: 'string', arg: 'F.pcap', meaning: 'record the replay as a pcap, as esphil run does' },
+  },
+  notes: 'durations need a unit: 250ms, 5s, 2min, 1h 30min\nexit 0: replayed (and matched --expect); 1: the timeline differs or the set-up scenario failed; 2: unusable input',
+});
 
 export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('replay', argv, {
-    json: { type: 'boolean' },
-    speed: { type: 'string' },
-    from: { type: 'string' },
-    to: { type: 'string' },
-    topic: { type: 'string', multiple: true },
-    scenario: { type: 'string' },
-    expect: { type: 'string' },
-    tolerance: { type: 'string' },
-    settle: { type: 'string' },
-    'avr-hex': { type: 'string' },
-    trace: { type: 'string' },
-    vcd: { type: 'string' },
-    pcap: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return EXIT_OK;
-  }
-  if (positionals.length !== 1) throw new UsageError(`esphil replay: name one capture file\n${HELP}`);
+  const parsed = parseCommand(command, argv);
+  if (!parsed) return EXIT_OK;
+  const { flags: values, positionals } = parsed;
+  if (positionals.length !== 1) throw new UsageError('esphil replay: name one capture file; see esphil help replay');
   const file = positionals[0]!;
-  const positive = (n: number) => n > 0;
-  const nonNegative = (n: number) => n >= 0;
-  const speed = numberFlag('replay', 'speed', values.speed, 1, positive, 'a number above 0');
-  const fromS = values.from === undefined ? undefined : numberFlag('replay', 'from', values.from, 0, nonNegative, 'a number of seconds >= 0');
-  const toS = values.to === undefined ? undefined : numberFlag('replay', 'to', values.to, 0, nonNegative, 'a number of seconds >= 0');
-  const toleranceS = numberFlag('replay', 'tolerance', values.tolerance, 0.001, nonNegative, 'a number of seconds >= 0');
-  const settleS = values.settle === undefined ? undefined : numberFlag('replay', 'settle', values.settle, 0, nonNegative, 'a number of seconds >= 0');
+  const { speed } = values;
+  const seconds = (ns: bigint | undefined) => (ns === undefined ? undefined : nsToSeconds(ns));
+  const fromS = seconds(values.from);
+  const toS = seconds(values.to);
+  const toleranceS = nsToSeconds(values.tolerance);
 
   let capture;
   try {
@@ -68,7 +61,7 @@ export async function main(argv: string[]): Promise<number> {
   for (const w of capture.warnings) console.error(`warning: ${w.message}`);
   let plan;
   try {
-    plan = planReplay(capture, { speed, fromS, toS, ...(values.topic ? { topics: values.topic } : {}) });
+    plan = planReplay(capture, { speed, fromS, toS, ...(values.topic.length ? { topics: values.topic } : {}) });
   } catch (e) {
     throw new UsageError(`esphil replay: ${(e as Error).message}`);
   }
@@ -91,7 +84,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
 
-  const json = values.json ?? false;
+  const json = values.json;
   const log = (text: string) => {
     if (!json) console.log(text);
   };
@@ -119,7 +112,7 @@ export async function main(argv: string[]): Promise<number> {
       onRelays: (cb) => world.onRelays(cb),
     };
     const result = await runReplay(replayWorld, plan, {
-      ...(settleS !== undefined ? { settle: BigInt(Math.round(settleS * 1e9)) } : {}),
+      ...(values.settle !== undefined ? { settle: values.settle } : {}),
       onCommand: (c, i, t) => log(`[${formatVirtual(t)}] command ${i + 1}/${plan.commands.length} (${c.where}): ${c.topic} ${JSON.stringify(c.payload.toString('utf8'))}`),
     });
     if (json) for (const c of result.timeline) console.log(formatTimelineJson(c));

@@ -11,38 +11,33 @@ import { junitXml } from '../scenario/reporters/junit.ts';
 import { World } from '../world/world.ts';
 import { worldConfigFor } from '../world/resolve.ts';
 import { readInput } from '../world/defaults.ts';
-import { parseFlags } from './args.ts';
+import { defineCommand, parseCommand } from './flags.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_UNUSABLE, UsageError, unusable } from './errors.ts';
 import { openRecorders, perScenario } from './recorders.ts';
 import { TimelinePrinter } from './timeline-printer.ts';
 
-const HELP = `usage: esphil run <scenario.yaml...> [--avr-hex F] [--junit F] [--trace F.jsonl] [--vcd F.vcd] [--pcap F.pcap] [--json] [--timeline]
-  --avr-hex F    run this ATmega168 .hex instead of the scenario's firmware
-  --junit F      JUnit XML report for CI systems
-  --trace F      the run's timeline as JSON lines (docs/trace.md)
-  --vcd F        SCK/MOSI/MISO/SS/RESET/PD0..PD7 for GTKWave, PulseView, sigrok-cli
-  --pcap F       the broker-side MQTT session as a pcap (tshark, Wireshark)
-  --json         one JSON object per line instead of text
-  --timeline     also print what the node did (relays, MQTT, serial, network)
-with several scenarios, --trace/--vcd/--pcap get one file each: F.<scenario>.ext
-exit 0: all passed; 1: a scenario failed; 2: unusable input`;
+export const command = defineCommand({
+  name: 'run',
+  args: '<scenario.yaml...>',
+  summary: 'run scenarios in virtual time',
+  flags: {
+    'avr-hex': { kind: 'string', arg: 'F.hex', meaning: "run this ATmega168 .hex instead of the scenario's firmware" },
+    junit: { kind: 'string', arg: 'F.xml', meaning: 'write a JUnit XML report for CI systems' },
+    trace: { kind: 'string', arg: 'F.jsonl', meaning: "write the run's timeline as JSON lines (docs/trace.md)" },
+    vcd: { kind: 'string', arg: 'F.vcd', meaning: 'write SCK/MOSI/MISO/SS/RESET/PD0..PD7 for GTKWave, PulseView, sigrok-cli' },
+    pcap: { kind: 'string', arg: 'F.pcap', meaning: 'write the broker-side MQTT session as a pcap (tshark, Wireshark)' },
+    json: { kind: 'boolean', meaning: 'print one JSON object per line instead of text' },
+    timeline: { kind: 'boolean', meaning: 'also print what the node did (relays, MQTT, serial, network)' },
+  },
+  notes: `with several scenarios, --trace/--vcd/--pcap get one file each: F.<scenario>.ext
+exit 0: all passed; 1: a scenario failed; 2: unusable input`,
+});
 
 export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('run', argv, {
-    'avr-hex': { type: 'string' },
-    junit: { type: 'string' },
-    trace: { type: 'string' },
-    vcd: { type: 'string' },
-    pcap: { type: 'string' },
-    json: { type: 'boolean' },
-    timeline: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return EXIT_OK;
-  }
-  if (positionals.length === 0) throw new UsageError(`esphil run: name at least one scenario file\n${HELP}`);
+  const parsed = parseCommand(command, argv);
+  if (!parsed) return EXIT_OK;
+  const { flags: values, positionals } = parsed;
+  if (positionals.length === 0) throw new UsageError('esphil run: name at least one scenario file; see esphil help run');
   if (values['avr-hex']) readInput(values['avr-hex'], 'AVR hex file');
 
   const scenarios: Scenario[] = [];
@@ -59,7 +54,7 @@ export async function main(argv: string[]): Promise<number> {
   if (loadFailed) return EXIT_UNUSABLE;
 
   const out = process.stdout;
-  const json = values.json ?? false;
+  const json = values.json;
   const progress = new ProgressBar(out, { enabled: !json && out.isTTY === true });
   const human = new HumanReporter(out, { progress });
   const jsonReporter = new JsonReporter(out);

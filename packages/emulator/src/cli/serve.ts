@@ -4,38 +4,36 @@ import { formatVirtual } from '../scenario/duration.ts';
 import { World } from '../world/world.ts';
 import { defaultWorldConfig } from '../world/defaults.ts';
 import { realNow, realSetTimeout } from '../world/clock.ts';
-import { parseFlags, numberFlag } from './args.ts';
+import { defineCommand, parseCommand } from './flags.ts';
 import { UsageError, unusable } from './errors.ts';
 import { openRecorders } from './recorders.ts';
 import { nsToSeconds } from '../replay/timeline.ts';
 import { jsonValue } from '../trace/jsonl.ts';
 
-const HELP = `usage: esphil serve [--port 8883] [--host 127.0.0.1] [--avr-hex F] [--speed 1] [--json] [--pcap F.pcap] [--trace F.jsonl]
-  --speed N   virtual seconds per wall second (default 1)
-  --json      one JSON object per line: {"event":"ready","port":N}, then {"event":"relays","t":s,"on":[...]} on each change`;
+export const command = defineCommand({
+  name: 'serve',
+  args: '',
+  summary: 'the node and its broker on TCP for outside MQTT clients, paced to the wall clock',
+  flags: {
+    port: { kind: 'number', arg: 'PORT', default: 8883, meaning: 'TCP port of the broker (mutual TLS); 0 lets the system choose', check: { ok: (n: number) => Number.isInteger(n) && n >= 0 && n < 65536, want: 'a TCP port (0-65535)' } },
+    host: { kind: 'string', arg: 'HOST', default: '127.0.0.1', meaning: 'address the broker listens on' },
+    'avr-hex': { kind: 'string', arg: 'F.hex', meaning: 'run this ATmega168 .hex instead of the bundled firmware' },
+    speed: { kind: 'number', arg: 'N', default: 1, meaning: 'virtual seconds per wall second', check: { ok: (n: number) => n > 0 && n <= 1e6, want: 'a speed factor above 0, at most 1000000' } },
+    json: { kind: 'boolean', meaning: 'print one JSON object per line: {"event":"ready","port":N,...}, then node events' },
+    pcap: { kind: 'string', arg: 'F.pcap', meaning: 'write the broker-side MQTT session as a pcap' },
+    trace: { kind: 'string', arg: 'F.jsonl', meaning: "write the session's timeline as JSON lines (docs/trace.md)" },
+  },
+  notes: 'stops on SIGINT or SIGTERM (Ctrl-C), closing its files',
+});
 
 const TICK_MS = 10;
 
 export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('serve', argv, {
-    port: { type: 'string' },
-    host: { type: 'string' },
-    'avr-hex': { type: 'string' },
-    speed: { type: 'string' },
-    json: { type: 'boolean' },
-    pcap: { type: 'string' },
-    trace: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length) throw new UsageError(`esphil serve: unexpected argument ${JSON.stringify(positionals[0])}\n${HELP}`);
-  const port = numberFlag('serve', 'port', values.port, 8883, (n) => Number.isInteger(n) && n >= 0 && n < 65536, 'a TCP port (0-65535)');
-  const speed = numberFlag('serve', 'speed', values.speed, 1, (n) => n > 0 && n <= 1e6, 'a speed factor above 0');
-  const host = values.host ?? '127.0.0.1';
-  const json = values.json ?? false;
+  const parsed = parseCommand(command, argv);
+  if (!parsed) return 0;
+  const { flags: values, positionals } = parsed;
+  if (positionals.length) throw new UsageError(`esphil serve: unexpected argument ${JSON.stringify(positionals[0])}; see esphil help serve`);
+  const { port, speed, host, json } = values;
 
   const world = await unusable('esphil serve: cannot build the node', () => World.create(defaultWorldConfig({ avrHex: values['avr-hex'] })));
   const recorders = openRecorders(world, { pcap: values.pcap, trace: values.trace });

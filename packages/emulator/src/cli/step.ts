@@ -7,21 +7,25 @@ import { loadScenario } from '../scenario/loader.ts';
 import { ScenarioLoadError, StepFailure } from '../scenario/errors.ts';
 import { World } from '../world/world.ts';
 import { worldConfigFor } from '../world/resolve.ts';
-import { parseFlags } from './args.ts';
+import { defineCommand, parseCommand } from './flags.ts';
 import { UsageError, unusable } from './errors.ts';
 import { openRecorders } from './recorders.ts';
 
-const HELP = `usage: esphil step <scenario.yaml|trace.jsonl> [--avr-hex F]
-  steps through the SPI traffic between the ESP8266 and the ATmega168; type 'help' at the prompt.
-  commands can be piped: printf 'n\\nshow\\nq\\n' | esphil step trace.jsonl`;
+export const command = defineCommand({
+  name: 'step',
+  args: '<scenario.yaml|trace.jsonl>',
+  summary: "step through the SPI traffic between the ESP8266 and the ATmega168; type 'help' at the prompt",
+  flags: {
+    'avr-hex': { kind: 'string', arg: 'F.hex', meaning: "run this ATmega168 .hex instead of the scenario's firmware (scenarios only)" },
+  },
+  notes: `commands can be piped: printf 'n\\nshow\\nq\\n' | esphil step trace.jsonl`,
+});
 
 export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('step', argv, { 'avr-hex': { type: 'string' }, help: { type: 'boolean', short: 'h' } });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length !== 1) throw new UsageError(`esphil step: name one scenario (.yaml) or trace (.jsonl)\n${HELP}`);
+  const parsed = parseCommand(command, argv);
+  if (!parsed) return 0;
+  const { flags: values, positionals } = parsed;
+  if (positionals.length !== 1) throw new UsageError('esphil step: name one scenario (.yaml) or trace (.jsonl); see esphil help step');
   const file = positionals[0]!;
   const io = { input: process.stdin, output: process.stdout, isTTY: process.stdin.isTTY === true && process.stdout.isTTY === true };
   if (/\.ya?ml$/i.test(file)) return stepScenario(file, values['avr-hex'], io);

@@ -2,7 +2,7 @@
 // configuration, the access point the sketch was built for.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import type { WorldConfig } from './config.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../../../..');
