@@ -8,6 +8,7 @@ import type { BrokerConfig, TlsVersion } from './config.ts';
 import { Connection, type ConnectionHost } from './connection.ts';
 import { installDeniedPublishDrop, policyHooks, type PolicyHost } from './policy.ts';
 import { TrustStore } from './tls/verify.ts';
+import { DEFAULT_LIMITS, type BrokerLimits } from './limits.ts';
 import { realClock, type BrokerClock, type BrokerEvent, type BrokerOptions, type CaptureRecord, type Endpoint } from './types.ts';
 
 // mosquitto 2.0 net_mosq.c: tls_version is the lowest version offered; newer ones stay enabled.
@@ -42,6 +43,7 @@ export class Broker implements ConnectionHost, PolicyHost {
   readonly clock: BrokerClock;
   readonly trust: TrustStore;
   readonly deniedSubscribe: 'suback-0x80' | 'grant';
+  readonly limits: BrokerLimits;
   private readonly secureContext: SecureContext;
   private readonly onCapture: ((r: CaptureRecord) => void) | undefined;
   private readonly onEvent: ((e: BrokerEvent) => void) | undefined;
@@ -59,6 +61,7 @@ export class Broker implements ConnectionHost, PolicyHost {
     this.onCapture = opts.onCapture;
     this.onEvent = opts.onEvent;
     this.deniedSubscribe = opts.deniedSubscribe ?? 'suback-0x80';
+    this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.trust = new TrustStore(c.cafile.pem, c.cafile.path, c.crlfile?.pem, c.crlfile?.path);
     try {
       this.secureContext = createSecureContext({
@@ -90,17 +93,23 @@ export class Broker implements ConnectionHost, PolicyHost {
       address: info.localAddress ?? this.listening?.host ?? this.config.bindAddress ?? '0.0.0.0',
       port: info.localPort ?? this.listening?.port ?? this.config.port,
     };
-    if (!this.instance) {
-      // A stopped mosquitto has no listening socket: the peer sees the connection drop.
-      this.event({ what: 'tls-refused', detail: { connId: id, remote, code: 'BROKER_STOPPED', reason: 'broker is stopped' } });
-      // end(), not destroy(): the partner of an in-memory pair only notices an end.
-      stream.on('error', () => undefined);
-      stream.resume();
-      stream.end();
-      stream.once('finish', () => stream.destroy());
-      return;
+    // A stopped mosquitto has no listening socket: the peer sees the connection drop.
+    if (!this.instance) return this.drop(stream, id, remote, 'BROKER_STOPPED', 'broker is stopped');
+    const { maxConnections } = this.limits;
+    // mosquitto net__socket_accept: "Client connection from %s denied: max_connections exceeded."
+    if (maxConnections >= 0 && this.connections.size >= maxConnections) {
+      return this.drop(stream, id, remote, 'MAX_CONNECTIONS', `max_connections ${maxConnections} exceeded`);
     }
     this.connections.add(new Connection(this, id, stream, remote, local, this.secureContext));
+  }
+
+  private drop(stream: Duplex, connId: number, remote: Endpoint, code: string, reason: string): void {
+    this.event({ what: 'tls-refused', detail: { connId, remote, code, reason } });
+    // end(), not destroy(): the partner of an in-memory pair only notices an end.
+    stream.on('error', () => undefined);
+    stream.resume();
+    stream.end();
+    stream.once('finish', () => stream.destroy());
   }
 
   async listen(opts: ListenOptions = {}): Promise<{ port: number; host: string }> {

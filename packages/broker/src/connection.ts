@@ -8,7 +8,9 @@ import { TLSSocket, type DetailedPeerCertificate, type PeerCertificate, type Sec
 import type { Packet } from 'mqtt-packet';
 import type { BrokerConfig } from './config.ts';
 import { FrameDecoder } from './mqtt/decode.ts';
-import { MqttFramer } from './mqtt/framer.ts';
+import mqttPacket from 'mqtt-packet';
+import type { BrokerLimits } from './limits.ts';
+import { MqttFramer, type DroppedPublish } from './mqtt/framer.ts';
 import { SSL_AD_HANDSHAKE_FAILURE, alertFor, tls12FatalAlert } from './tls/alerts.ts';
 import { verifyClientChain, type TrustStore } from './tls/verify.ts';
 import type { BrokerClock, BrokerEvent, CaptureRecord, Endpoint } from './types.ts';
@@ -17,6 +19,7 @@ export interface ConnectionHost {
   readonly config: BrokerConfig;
   readonly clock: BrokerClock;
   readonly trust: TrustStore;
+  readonly limits: BrokerLimits;
   capture(r: CaptureRecord): void;
   event(e: BrokerEvent): void;
   /** Hands the verified MQTT byte stream to aedes. */
@@ -47,7 +50,7 @@ export class Connection {
   mqttConnected = false;
   private readonly tls: TLSSocket;
   private mqtt: Duplex | null = null;
-  private readonly inbound = new MqttFramer();
+  private readonly inbound: MqttFramer;
   private readonly outbound = new MqttFramer();
   private readonly fromClient = new FrameDecoder();
   private readonly fromAedes = new FrameDecoder();
@@ -57,6 +60,8 @@ export class Connection {
   private alertSent = false;
   /** The client ended its side first (its FIN / EOF), as opposed to the broker closing. */
   private peerEnded = false;
+  /** Closes a connection that has not sent CONNECT in time (cleared by the CONNECT). */
+  private connectDeadline: ReturnType<typeof setTimeout> | null;
 
   constructor(
     private readonly host: ConnectionHost,
@@ -74,6 +79,10 @@ export class Connection {
       // Node would check against the wall clock; the broker checks against its own clock in onSecure().
       rejectUnauthorized: false,
     });
+    const { maxPacketSize, messageSizeLimit, connectTimeoutMs } = host.limits;
+    this.inbound = new MqttFramer({ maxPacketSize, messageSizeLimit, onDropped: (d) => this.dropped(d) });
+    this.connectDeadline = setTimeout(() => this.close(`no CONNECT within ${connectTimeoutMs / 1000} s`), connectTimeoutMs);
+    this.connectDeadline.unref?.();
     host.event({ what: 'connection-opened', detail: { connId: id, tNs: host.clock.nowNs(), remote, local } });
     stream.once('end', () => (this.peerEnded = true));
     // An unhandled 'error' on the transport would take the whole process down.
@@ -178,6 +187,7 @@ export class Connection {
         return this.protocolError(`undecodable packet from client: ${(e as Error).message}`);
       }
       if (packet.cmd === 'connect') {
+        this.clearDeadline();
         this.clientId = packet.clientId;
         this.fromClient.protocolVersion = packet.protocolVersion ?? 4;
         // aedes 1.x answers an MQTT 5 CONNECT with a 3.1.1 CONNACK (return code 1), so its side stays 3.1.1.
@@ -186,6 +196,22 @@ export class Connection {
       this.record('to-broker', packet, raw);
       this.mqtt!.push(raw);
     }
+  }
+
+  private clearDeadline(): void {
+    if (this.connectDeadline) clearTimeout(this.connectDeadline);
+    this.connectDeadline = null;
+  }
+
+  /**
+   * message_size_limit: the payload was never buffered nor seen by aedes; the QoS
+   * flow still completes (mosquitto handle_publish.c, "Dropped too large PUBLISH").
+   */
+  private dropped(d: DroppedPublish): void {
+    this.host.event({ what: 'publish-too-large', detail: { connId: this.id, clientId: this.clientId, ...d } });
+    if (d.messageId === undefined || this.closed) return;
+    const ack = mqttPacket.generate(d.qos === 1 ? { cmd: 'puback', messageId: d.messageId } : { cmd: 'pubrec', messageId: d.messageId });
+    this.fromBroker(ack);
   }
 
   private fromBroker(chunk: Buffer): void {
@@ -213,7 +239,7 @@ export class Connection {
       remote: this.remote,
       local: this.local,
       packet,
-      raw: Buffer.from(raw),
+      raw,
     });
   }
 
@@ -226,6 +252,7 @@ export class Connection {
   close(reason: string, streamEnded = false): void {
     if (this.closed) return;
     this.closed = true;
+    this.clearDeadline();
     if (this.mqttConnected) {
       this.host.event({
         what: 'client-disconnected',

@@ -6,3 +6,5 @@ export { generatePki, DEFAULT_BROKER_NAMES, DEFAULT_CLIENTS, type GeneratePkiOpt
 export { writeFixturePki, FIXTURE_CERTS, FIXTURE_DATE, NODE_CN } from './pki/fixtures.ts';
 export { verifyClientChain, TrustStore, type VerifyError, type VerifyResult } from './tls/verify.ts';
 export { topicMatches } from './topic.ts';
+export { DEFAULT_LIMITS, CONNECT_TIMEOUT_MS, type BrokerLimits } from './limits.ts';
+export { MqttFramer, MqttFrameError, type DroppedPublish, type FramerLimits } from './mqtt/framer.ts';

@@ -1,5 +1,6 @@
 import type { Packet } from 'mqtt-packet';
 import type { BrokerConfig } from './config.ts';
+import type { BrokerLimits } from './limits.ts';
 
 export interface BrokerClock {
   /** World time in ns; stamps capture records. */
@@ -40,6 +41,7 @@ export type BrokerEventName =
   | 'client-disconnected'
   | 'connect-refused'
   | 'publish-denied'
+  | 'publish-too-large'
   | 'subscribe-denied'
   | 'protocol-error'
   | 'broker-started'
@@ -62,6 +64,8 @@ export interface BrokerOptions {
    * access per delivered message only). Delivery is filtered in both modes.
    */
   deniedSubscribe?: 'suback-0x80' | 'grant';
+  /** Size, connection and time limits (defaults: mosquitto's, DEFAULT_LIMITS). */
+  limits?: Partial<BrokerLimits>;
 }
 
 export const realClock: BrokerClock = {

@@ -1,6 +1,6 @@
 import mqtt from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
-import { MqttFramer } from '../src/mqtt/framer.ts';
+import { MqttFramer, MqttFrameError, type DroppedPublish } from '../src/mqtt/framer.ts';
 
 describe('MqttFramer (MQTT 3.1.1 §2.2.3 Remaining Length)', () => {
   const small = mqtt.generate({ cmd: 'pingreq' });
@@ -26,5 +26,46 @@ describe('MqttFramer (MQTT 3.1.1 §2.2.3 Remaining Length)', () => {
     const f = new MqttFramer();
     f.push(small);
     expect(() => f.push(Buffer.from([0x30, 0x80, 0x80, 0x80, 0x80, 0x01]))).toThrow('malformed Remaining Length at stream offset 2 (more than four bytes)');
+  });
+
+  it('splits many packets out of one chunk and one packet out of many one-byte chunks', () => {
+    const stream = Buffer.concat(Array.from({ length: 50 }, () => small).concat([big]));
+    const whole = new MqttFramer().push(stream);
+    expect(whole.length).toBe(51);
+    const f = new MqttFramer();
+    const out: Buffer[] = [];
+    for (let i = 0; i < stream.length; i++) out.push(...f.push(stream.subarray(i, i + 1)));
+    expect(out).toEqual(whole);
+  });
+
+  it('refuses a packet over max_packet_size from its header alone, with the offset', () => {
+    const f = new MqttFramer({ maxPacketSize: 20_000 });
+    f.push(small);
+    let err: unknown;
+    try {
+      f.push(big.subarray(0, 4)); // header only: the 20 kB body never arrives
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(MqttFrameError);
+    expect(err).toMatchObject({ kind: 'too-large', offset: 2, message: `packet of ${big.length} bytes at stream offset 2 exceeds max_packet_size 20000` });
+    expect(new MqttFramer({ maxPacketSize: big.length }).push(big)).toEqual([big]);
+  });
+
+  it('drops a PUBLISH over message_size_limit as it streams and keeps framing after it', () => {
+    const dropped: DroppedPublish[] = [];
+    const f = new MqttFramer({ messageSizeLimit: 1000, onDropped: (d) => dropped.push(d) });
+    const q1 = mqtt.generate({ cmd: 'publish', topic: 'a/b', payload: Buffer.alloc(1001), qos: 1, messageId: 42, retain: false, dup: false });
+    const fits = mqtt.generate({ cmd: 'publish', topic: 'a/b', payload: Buffer.alloc(1000), qos: 0, retain: false, dup: false });
+    const stream = Buffer.concat([q1, fits, small]);
+    const out: Buffer[] = [];
+    for (let i = 0; i < stream.length; i += 7) out.push(...f.push(stream.subarray(i, i + 7)));
+    expect(out).toEqual([fits, small]);
+    expect(dropped).toEqual([{ topic: 'a/b', qos: 1, messageId: 42, payloadBytes: 1001, offset: 0 }]);
+    // whole in one chunk too, QoS 0 has no packet id
+    const d2: DroppedPublish[] = [];
+    const g = new MqttFramer({ messageSizeLimit: 10, onDropped: (d) => d2.push(d) });
+    expect(g.push(Buffer.concat([big, small]))).toEqual([small]);
+    expect(d2).toEqual([{ topic: 't', qos: 0, payloadBytes: 20_000, offset: 0 }]);
   });
 });

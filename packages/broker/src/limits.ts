@@ -1,0 +1,28 @@
+// Resource limits a hostile client could otherwise exhaust, named after the
+// mosquitto.conf options that set them (man 5 mosquitto.conf, mosquitto 2.0).
+
+export interface BrokerLimits {
+  /** `max_packet_size`: a client sending a larger packet is disconnected before it is buffered (0: the MQTT maximum). */
+  maxPacketSize: number;
+  /** `message_size_limit`: a PUBLISH with a larger payload is read, discarded and still acknowledged (0: no limit). */
+  messageSizeLimit: number;
+  /** `max_connections`: connections beyond this are closed as they arrive (-1: no limit). */
+  maxConnections: number;
+  /** Time a new connection has to complete TLS and send CONNECT before it is closed. */
+  connectTimeoutMs: number;
+}
+
+/**
+ * A new mosquitto context gets keepalive 60 s before its CONNECT is read
+ * (context.c), and a client silent for 1.5 × keepalive is closed (loop.c):
+ * so a connection that never finishes its handshake or CONNECT goes after 90 s.
+ */
+export const MOSQUITTO_NEW_CONTEXT_KEEPALIVE_S = 60;
+export const CONNECT_TIMEOUT_MS = MOSQUITTO_NEW_CONTEXT_KEEPALIVE_S * 1500;
+
+export const DEFAULT_LIMITS: BrokerLimits = {
+  maxPacketSize: 0,
+  messageSizeLimit: 0,
+  maxConnections: -1,
+  connectTimeoutMs: CONNECT_TIMEOUT_MS,
+};
