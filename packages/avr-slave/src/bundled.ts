@@ -9,5 +9,8 @@ export const BUNDLED_HEX: { readonly sleep: string; readonly poll: string } = {
   poll: fixture('relay-slave-poll.hex'),
 };
 
+/** The sleeping relay-slave build as an ELF with DWARF debug info (same flash as BUNDLED_HEX.sleep). */
+export const BUNDLED_ELF = fixture('relay-slave.elf');
+
 /** CPU-bound firmware for the instruction-rate benchmarks. */
 export const BENCH_BUSY_HEX = fixture('bench-busy.hex');

@@ -1,6 +1,6 @@
 export { ATmega168, type ATmega168Options, type ATmega168Stats, type ResetSource } from './atmega168.ts';
 export * from './atmega168-config.ts';
-export { BENCH_BUSY_HEX, BUNDLED_HEX } from './bundled.ts';
+export { BENCH_BUSY_HEX, BUNDLED_ELF, BUNDLED_HEX } from './bundled.ts';
 export {
   CALIBRATION_BYTE,
   EEPROM_PAGE_BYTES,
@@ -23,3 +23,5 @@ export type { IdleStats } from './run-loop.ts';
 export { SPISlave, reverseBits, type ClockByteOptions, type SPIByte, type SPIMode, type SPIStats } from './spi-slave.ts';
 export { Watchdog, atmega168WatchdogConfig, type WatchdogConfig } from './watchdog.ts';
 export { AVRIOPort, AVRTimer, AVRUSART, AVREEPROM, CPU, PinState } from 'avr8js';
+export { ElfError, parseElf, functionAt, lineAt, symbolAddress, AVR_DATA_ORIGIN, AVR_EEPROM_ORIGIN, type AvrElf, type ElfSymbol, type ParseElfOptions } from './elf.ts';
+export type { LineRow } from './dwarf-line.ts';
