@@ -16,6 +16,7 @@ import {
   SRAM_BYTES,
   atmega168Config,
 } from './atmega168-config.ts';
+import type { AvrDebugHook } from './debug-hook.ts';
 import { dropClockEvents, headClockEvent } from './cpu-internals.ts';
 import { parseIntelHex } from './intel-hex.ts';
 import { NODE_FUSES, SerialProgrammer, type FuseBytes } from './isp.ts';
@@ -195,6 +196,15 @@ export class ATmega168 {
   /** Asleep with no wake-up interrupt, in a detected polling loop, or held in reset. */
   isIdle(): boolean {
     return this.resetHeld || this.runLoop.isIdle();
+  }
+
+  /** A debugger's breakpoints, single-step and watchpoints (debug-hook.ts); null: the fast path only. */
+  set debugHook(hook: AvrDebugHook | null) {
+    this.runLoop.debug = hook;
+  }
+
+  get debugHook(): AvrDebugHook | null {
+    return this.runLoop.debug;
   }
 
   get sleeping(): boolean {

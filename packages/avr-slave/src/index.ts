@@ -25,3 +25,4 @@ export { Watchdog, atmega168WatchdogConfig, type WatchdogConfig } from './watchd
 export { AVRIOPort, AVRTimer, AVRUSART, AVREEPROM, CPU, PinState } from 'avr8js';
 export { ElfError, parseElf, functionAt, lineAt, symbolAddress, AVR_DATA_ORIGIN, AVR_EEPROM_ORIGIN, type AvrElf, type ElfSymbol, type ParseElfOptions } from './elf.ts';
 export type { LineRow } from './dwarf-line.ts';
+export { DataWatch, debugActive, type AvrDebugHook, type StopReason, type WatchKind } from './debug-hook.ts';

@@ -2,39 +2,12 @@
 // pure polling loops are jumped over; every result must match the reference
 // that steps through them cycle by cycle.
 import { describe, expect, it } from 'vitest';
-import { JMP_MAIN, MAIN, SPI_2MHZ_MODE0, bothWays, mcuWith } from '../test/helpers.ts';
+import { JMP_MAIN, MAIN, SPI_2MHZ_MODE0, bothWays, mcuWith, sleeper } from '../test/helpers.ts';
 import type { ATmega168 } from './atmega168.ts';
 
 const HOUR = 8_000_000 * 3600;
 const PORTD = 0x2b;
 
-/** SPI interrupt handler at 0x30 copies SPDR to PORTD; main sleeps in `smcr` mode after `setup`. */
-const sleeper = (smcr: number, setup = '') => ({
-  0: JMP_MAIN,
-  0x0c: 'jmp 0x70', // WDT -> 0x38
-  0x22: 'jmp 0x60', // SPI STC -> 0x30
-  0x30: `
-    in r17, 0x2e
-    out 0x0b, r17
-    reti`,
-  0x38: `
-    ldi r17, 0x3c
-    out 0x0b, r17
-    reti`,
-  [MAIN]: `
-    ldi r16, 0x10
-    out 0x04, r16
-    ldi r16, 0xc0
-    out 0x2c, r16   ; SPCR: SPIE | SPE
-    ${setup}
-    ldi r16, ${smcr}
-    out 0x33, r16   ; SMCR
-    sei
-  sleep:
-    sleep
-    inc r25         ; counts wake-ups
-    rjmp sleep`,
-});
 
 function sendAt(avr: ATmega168, cycle: number, mosi: number): void {
   avr.runUntil(cycle);

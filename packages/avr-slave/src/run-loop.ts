@@ -4,6 +4,7 @@
 // what it reads. Both are jumped over to the next clock event with the same
 // result, cycle for cycle, as stepping through them (the spec runs both ways).
 import { avrInstruction, type CPU } from 'avr8js';
+import { debugActive, type AvrDebugHook, type StopReason } from './debug-hook.ts';
 import { deliverInterrupt, fireDueClockEvent, headClockEvent, type ClockEvent } from './cpu-internals.ts';
 import { MARK_LOOP, MARK_SLEEP, isPollSafe, scanProgram, type ProgramMarks } from './poll-loop.ts';
 import { SLEEP_WAKEUP_CYCLES, canWake, sleepModeOnSLEEP } from './sleep.ts';
@@ -34,6 +35,8 @@ interface PollIdle {
 
 export class RunLoop {
   sleeping = false;
+  /** A debugger's breakpoints, single-step and watchpoints; while any is set the checked path runs. */
+  debug: AvrDebugHook | null = null;
   readonly stats: IdleStats = { fastForwardedCycles: 0, sleepCycles: 0, sleeps: 0, pollLoopSkips: 0 };
   private sleepMode = 0;
   private program: ProgramMarks;
@@ -88,6 +91,7 @@ export class RunLoop {
 
   /** Executes instructions; true when it stopped because the core idles and stopWhenIdle was asked. */
   private execute(target: number, stopWhenIdle: boolean): boolean {
+    if (debugActive(this.debug)) return this.executeChecked(target, this.debug);
     const { cpu } = this;
     const { marks } = this.program;
     while (cpu.cycles < target) {
@@ -100,6 +104,42 @@ export class RunLoop {
       } else if (mark === MARK_LOOP && this.probeLoop(target, stopWhenIdle)) {
         return true;
       }
+    }
+    return false;
+  }
+
+  /**
+   * The debugger's path: one instruction at a time through the reference interpreter,
+   * polling loops executed in full. A stop is reported between an instruction and its
+   * tick (the clock event and interrupt that follow it), so a stepped or watched
+   * instruction is seen complete and the interrupt it lets in is still to come.
+   * The instruction where execution resumes does not trap again.
+   */
+  private executeChecked(target: number, hook: AvrDebugHook): false {
+    const { cpu } = this;
+    const { marks } = this.program;
+    let resumedAt = -1;
+    const stop = (reason: StopReason) => {
+      hook.stopped(reason);
+      resumedAt = cpu.pc;
+    };
+    while (cpu.cycles < target && debugActive(hook)) {
+      if (cpu.pc !== resumedAt && hook.breakpoints.has(cpu.pc)) {
+        stop({ kind: 'breakpoint' });
+        continue;
+      }
+      resumedAt = -1;
+      if (marks[cpu.pc] === MARK_SLEEP) {
+        const asleep = this.enterSleep();
+        if (hook.stepping) stop({ kind: 'step' });
+        if (asleep && this.sleeping) return false;
+        continue;
+      }
+      avrInstruction(cpu);
+      const hit = hook.watches.take();
+      if (hit) stop({ kind: 'watch', ...hit });
+      else if (hook.stepping) stop({ kind: 'step' });
+      cpu.tick();
     }
     return false;
   }

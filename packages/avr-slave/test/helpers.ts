@@ -26,6 +26,37 @@ export function mcuWith(segments: Record<number, string>, opts?: ATmega168Option
 export const MAIN = 0x40;
 export const JMP_MAIN = `jmp ${MAIN * 2}`;
 
+/** The word address of sleeper()'s SPI interrupt handler. */
+export const SPI_HANDLER = 0x30;
+
+/** SPI interrupt handler at 0x30 copies SPDR to PORTD; main sleeps in `smcr` mode after `setup`. */
+export const sleeper = (smcr: number, setup = '') => ({
+  0: JMP_MAIN,
+  0x0c: 'jmp 0x70', // WDT -> 0x38
+  0x22: 'jmp 0x60', // SPI STC -> 0x30
+  0x30: `
+    in r17, 0x2e
+    out 0x0b, r17
+    reti`,
+  0x38: `
+    ldi r17, 0x3c
+    out 0x0b, r17
+    reti`,
+  [MAIN]: `
+    ldi r16, 0x10
+    out 0x04, r16
+    ldi r16, 0xc0
+    out 0x2c, r16   ; SPCR: SPIE | SPE
+    ${setup}
+    ldi r16, ${smcr}
+    out 0x33, r16   ; SMCR
+    sei
+  sleep:
+    sleep
+    inc r25         ; counts wake-ups
+    rjmp sleep`,
+});
+
 export const SPI_2MHZ_MODE0 = { sckHz: 2_000_000, mode: 0, lsbFirst: false } as const;
 
 /** Whether a Debian tool is present; under CI=true its absence fails the calling test. */
