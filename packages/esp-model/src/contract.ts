@@ -52,8 +52,10 @@ export interface SketchConfig {
   caPem: string;
   certPem: string;
   keyPem: string;
-  debug?: boolean;
-  zoneWalk?: boolean;
+  /** DEBUG_LOG output on Serial (the DEBUG build's logging; default on). */
+  debugLog?: boolean;
+  /** The DEBUG build's startupTest() zone walk in loop() (default off). */
+  startupTest?: boolean;
 }
 
 export interface EspOptions {

@@ -1,8 +1,8 @@
 // The board the emulator drives: boots the sketch, exposes its wake-ups, pins and serial.
 import type { EspOptions } from './contract.ts';
-import { checkGpioPin, type Level } from './core/gpio.ts';
+import { BOARD_PULL_UPS, checkGpioPin, type Level } from './core/gpio.ts';
 import type { SerialLine } from './core/serial.ts';
-import { Machine } from './machine.ts';
+import { Machine, type EspEvent } from './machine.ts';
 import { pemCertificates } from './bearssl/x509.ts';
 
 const U32_LIMIT = 2 ** 32;
@@ -30,6 +30,7 @@ export class Esp8266 {
   private readonly activityCbs: (() => void)[] = [];
   private readonly serialCbs: ((line: SerialLine) => void)[] = [];
   private readonly gpioCbs: ((pin: number, level: Level, tNs: bigint) => void)[] = [];
+  private readonly eventCbs: ((e: EspEvent) => void)[] = [];
   private readonly faultList: string[] = [];
   private bootCount = 0;
   private readonly restartReasons: string[] = [];
@@ -59,7 +60,7 @@ export class Esp8266 {
   /** Boot: setup() then loop(), cooperatively in virtual time. */
   powerOn(): void {
     if (this.machine) throw new Error('Esp8266.powerOn(): already powered on');
-    this.boot(BigInt(this.opts.millisAtBoot ?? 0));
+    this.boot(BigInt(this.opts.millisAtBoot ?? 0), 'power-on');
   }
 
   /** Power removed: sockets close, the sketch stops; powerOn() cold-boots again. */
@@ -71,13 +72,14 @@ export class Esp8266 {
     this.activity();
   }
 
-  private boot(millisAtBoot: bigint): void {
+  private boot(millisAtBoot: bigint, reason: string): void {
     this.bootCount++;
     const m = new Machine(this.opts, this.opts.clock.nowNs(), millisAtBoot, this.external, {
       activity: () => this.activity(),
       serial: (line) => this.serialCbs.forEach((cb) => cb(line)),
       gpio: (pin, level, tNs) => this.gpioCbs.forEach((cb) => cb(pin, level, tNs)),
       restart: (reason) => this.restart(m, reason),
+      event: (e) => this.emitEvent(e),
       fault: (err) => {
         this.faultList.push(err.stack ?? err.message);
         this.serialCbs.forEach((cb) => cb({ tNs: m.cpu.now(), text: `Fatal exception: ${err.message}` }));
@@ -86,6 +88,7 @@ export class Esp8266 {
       },
     });
     this.machine = m;
+    this.emitEvent({ tNs: m.cpu.now(), what: 'esp-boot', detail: { boot: this.bootCount, reason, freeHeap: m.heap.getFreeHeap() } });
     void m.run();
     this.activity();
   }
@@ -95,7 +98,7 @@ export class Esp8266 {
     if (this.machine !== old) return;
     old.shutdown();
     this.restartReasons.push(reason);
-    this.boot(0n);
+    this.boot(0n, reason);
   }
 
   private activity(): void {
@@ -118,6 +121,15 @@ export class Esp8266 {
     this.serialCbs.push(cb);
   }
 
+  /** Trace events of the model (boot, free heap, connect failures); never serial text. */
+  onEvent(cb: (e: EspEvent) => void): void {
+    this.eventCbs.push(cb);
+  }
+
+  private emitEvent(e: EspEvent): void {
+    for (const cb of this.eventCbs) cb(e);
+  }
+
   onGpio(cb: (pin: number, level: Level, tNs: bigint) => void): void {
     this.gpioCbs.push(cb);
   }
@@ -125,7 +137,7 @@ export class Esp8266 {
   digitalRead(pin: number): Level {
     checkGpioPin(pin, 'Esp8266.digitalRead');
     if (this.machine) return this.machine.gpio.level(pin);
-    return this.external.get(pin) ?? 0;
+    return this.external.get(pin) ?? (BOARD_PULL_UPS.has(pin) ? 1 : 0);
   }
 
   /** Drive an input from outside (GPIO5, the AVR request line). */

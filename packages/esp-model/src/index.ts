@@ -17,7 +17,9 @@ export { PubSubClient, type MqttCallback, type PubSubEvent } from './pubsub/pubs
 export type { MqttTransport } from './pubsub/client.ts';
 export { ArduinoString, atol } from './firmware/arduino-string.ts';
 export { AsyncWait } from './firmware/async-wait.ts';
-export { Zones, ZoneStatus, ZONE_COUNT } from './firmware/zones.ts';
-export { parseZoneCommand, type ZoneCommand } from './firmware/zone-command.ts';
+export { Zones, ZoneStatus, ZONE_COUNT, secondsToMs } from './firmware/zones.ts';
+export { StartupTest, STARTUP_TEST_ON_SECONDS, STARTUP_TEST_STEP_MS } from './firmware/startup-test.ts';
+export { asctimeUtc } from './core/asctime.ts';
+export { parseZoneCommand, splitZonePayload, type ZoneCommand } from './firmware/zone-command.ts';
 export * from './firmware/sketch.ts';
-export { ESP_STATION_MAC } from './machine.ts';
+export { ESP_STATION_MAC, type EspEvent } from './machine.ts';

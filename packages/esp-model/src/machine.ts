@@ -22,6 +22,14 @@ export interface MachineHooks {
   gpio: (pin: number, level: Level, tNs: bigint) => void;
   restart: (reason: string) => void;
   fault: (err: Error) => void;
+  /** Model-only happenings (no serial text on the real board), stamped with the CPU's time. */
+  event: (e: EspEvent) => void;
+}
+
+export interface EspEvent {
+  tNs: bigint;
+  what: string;
+  detail?: Record<string, unknown>;
 }
 
 export class Machine {
@@ -77,6 +85,7 @@ export class Machine {
         client: this.client,
         pubsub: this.pubsub,
         esp: new EspClass(this.heap),
+        trace: (what, detail) => hooks.event({ tNs: this.cpu.now(), what, ...(detail ? { detail } : {}) }),
       },
       opts.sketch,
     );

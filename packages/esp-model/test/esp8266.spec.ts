@@ -38,8 +38,10 @@ describe('Esp8266 board running the irrigation sketch', () => {
     expect(s.mqttState).toBe(MQTT_CONNECTED);
     expect(s.wifiStatus).toBe(WL_CONNECTED);
     expect(s.freeHeap).toBeLessThan(20 * 1024);
-    expect(w.lines()).toContain('Booting');
-    expect(w.serialAt(/^WiFi connected, IP address: 10\.0\.0\.23$/)!.tNs).toBe(BigInt(WIFI_JOIN_MS) * MS);
+    expect(w.events.filter((e) => e.what === 'esp-boot').map((e) => e.detail)).toEqual([{ boot: 1, reason: 'power-on', freeHeap: expect.any(Number) }]);
+    expect(w.lines().slice(0, 4)).toEqual(['', 'MAC 5c:cf:7f:0:0:3', 'Connecting to irrigation', '']);
+    expect(w.serialAt(/^WiFi connected$/)!.tNs).toBe(BigInt(WIFI_JOIN_MS) * MS);
+    expect(w.lines()).toContain('IP 10.0.0.23');
     expect(w.esp.faults()).toEqual([]);
   });
 
@@ -55,8 +57,12 @@ describe('Esp8266 board running the irrigation sketch', () => {
     expect(w.ntpRequests[1]!.tNs - w.ntpRequests[0]!.tNs).toBe(BigInt(SNTP_RECV_TIMEOUT_MS) * MS);
     w.ntpAnswers = true;
     await w.untilSubscribed();
-    const line = w.serialAt(/^Waiting for NTP time sync/)!.text;
-    expect(line).toMatch(/^Waiting for NTP time sync\.{40,}$/);
+    // setupWifi() prints "Ready." right after setClock()'s "Waiting for NTP time sync: ".
+    const i = w.lines().indexOf('Waiting for NTP time sync: Ready.');
+    expect(i).toBeGreaterThan(0);
+    expect(w.lines()[i + 1]).toMatch(/^\.{40,}$/);
+    expect(w.lines()[i + 2]).toMatch(/^Current time: \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d 20\d\d$/);
+    expect(w.lines()[i + 3]).toBe(''); // asctime()'s own '\n' before println's
     expect(w.net.attempts[0]).toEqual({ host: 'broker.local', port: 8883 });
     expect(w.esp.snapshot().time).toBeGreaterThan(1_700_000_000);
   });
@@ -84,8 +90,15 @@ describe('Esp8266 board running the irrigation sketch', () => {
     expect(elapsedMs).toBeGreaterThanOrEqual(120_000);
     expect(elapsedMs).toBeLessThanOrEqual(120_001);
     expect(w.esp.snapshot().zones.every((z) => !z.on)).toBe(true);
-    expect(w.serialAt(/^Zone 2 off \(timer\)$/)!.tNs).toBe(off.t.startNs - SPI_TRANSFER_SETUP_NS);
-    expect(w.lines()).toContain('Message arrived [irrigation/zone/on] 2 120');
+    expect(w.serialAt(/^Zone-2 TURN OFF\.$/)!.tNs).toBe(off.t.startNs - SPI_TRANSFER_SETUP_NS);
+    const arrived = w.lines().indexOf('Message arrived - [irrigation/zone/on] 2 120');
+    expect(w.lines().slice(arrived - 1, arrived + 4)).toEqual([
+      '',
+      'Message arrived - [irrigation/zone/on] 2 120',
+      expect.stringMatching(/^Zones\.turnOn\(\)  zoneIndex=2, duration=120, currentMilliSec=\d+$/),
+      'Zone-2 TURN ON for 120 seconds.',
+      'updateRelays: 11111011',
+    ]);
   });
 
   it('runs a zone timer across the 49.7-day millis() wrap (one millisecond long, as the sketch counts)', async () => {
@@ -110,14 +123,15 @@ describe('Esp8266 board running the irrigation sketch', () => {
     w.ap.psk = 'changed';
     w.esp.powerOn();
     await w.run(20_000, () => w.esp.snapshot().boots === 2);
-    const fail = w.serialAt(/^WiFi Connect Failed! status=6 Rebooting\.\.\.$/)!;
+    const fail = w.serialAt(/^Connection Failed! Rebooting\.\.\.$/)!;
     expect(fail.tNs).toBe(BigInt(WIFI_JOIN_MS) * MS);
     expect(w.ms - Number(fail.tNs / MS)).toBe(5000);
     expect(w.esp.snapshot().millis).toBe(0);
     expect(w.esp.restarts()).toEqual([`Wi-Fi connect result 6`]);
     w.ap.psk = 'secret';
     await w.untilSubscribed();
-    expect(w.lines().filter((l) => l === 'Booting')).toHaveLength(2);
+    expect(w.events.filter((e) => e.what === 'esp-boot').map((e) => e.detail!.reason)).toEqual(['power-on', 'Wi-Fi connect result 6']);
+    expect(w.events.find((e) => e.what === 'esp-wifi-connect-failed')!.detail).toEqual({ status: 6 });
     expect(w.esp.snapshot().boots).toBe(2);
   });
 
@@ -125,7 +139,8 @@ describe('Esp8266 board running the irrigation sketch', () => {
     const w = new FakeWorld({ net: { serverCert: 'broker-expired' } });
     w.esp.powerOn();
     await w.run(60_000, () => w.net.attempts.length === 3);
-    expect(w.lines()).toContain(`Attempting MQTT connection...failed, rc=-2 SSL error=${BR_ERR_X509_EXPIRED}; retry in 5 seconds`);
+    expect(w.lines()).toContain('Attempting MQTT connection... try again in 5 seconds.');
+    expect(w.events.find((e) => e.what === 'esp-mqtt-connect-failed')!.detail).toMatchObject({ state: -2, sslError: BR_ERR_X509_EXPIRED });
     expect(w.esp.snapshot().lastSSLError).toBe(BR_ERR_X509_EXPIRED);
     const starts = w.serial.filter((l) => l.text.startsWith('Attempting MQTT')).map((l) => Number(l.tNs / MS));
     expect(starts[1]! - starts[0]!).toBe(5000);
@@ -136,7 +151,8 @@ describe('Esp8266 board running the irrigation sketch', () => {
     const w = new FakeWorld({ net: { broker: { connackCode: 5 } } });
     w.esp.powerOn();
     await w.run(60_000, () => w.net.attempts.length === 2);
-    expect(w.lines()).toContain('Attempting MQTT connection...failed, rc=5 SSL error=0; retry in 5 seconds');
+    expect(w.lines()).toContain('Attempting MQTT connection... try again in 5 seconds.');
+    expect(w.events.find((e) => e.what === 'esp-mqtt-connect-failed')!.detail).toMatchObject({ state: 5, sslError: 0 });
     expect(w.esp.snapshot().mqttState).toBe(5);
     expect(w.net.brokers[0]!.closed).toBe(true);
   });
@@ -177,7 +193,7 @@ describe('Esp8266 board running the irrigation sketch', () => {
 
   it('is deterministic: the same inputs give the same serial, GPIO and SPI trace', async () => {
     const trace = async () => {
-      const w = new FakeWorld({ zoneWalk: true });
+      const w = new FakeWorld({ startupTest: true });
       w.esp.powerOn();
       await w.untilSubscribed(180_000);
       w.broker().publish('irrigation/zone/on', '4 30');
@@ -188,10 +204,32 @@ describe('Esp8266 board running the irrigation sketch', () => {
     expect(await trace()).toBe(await trace());
   });
 
-  it('walks the zones at start-up when asked', async () => {
-    const w = new FakeWorld({ zoneWalk: true });
+  it('walks the zones from loop() once the clock is set: zone n on at n x 1250 ms for 1 s', async () => {
+    const w = new FakeWorld({ startupTest: true });
     w.esp.powerOn();
-    await w.run(10_000);
-    expect(w.spi.slice(0, 10).map((s) => s.mosi)).toEqual([0xff, 0xfe, 0xfd, 0xfb, 0xf7, 0xef, 0xdf, 0xbf, 0x7f, 0xff]);
+    await w.untilSubscribed();
+    await w.run(12_000);
+    const bytes = w.spi.map((s) => s.mosi);
+    expect(bytes).toEqual([0, 1, 2, 3, 4, 5, 6, 7].flatMap((n) => [0xff ^ (1 << n), 0xff]));
+    const t0 = w.spi[0]!.t.startNs;
+    w.spi.forEach((s, i) => {
+      const n = i >> 1;
+      const expected = BigInt(n * 1250 + (i & 1 ? 1000 : 0)) * MS;
+      expect(s.t.startNs - t0 - expected).toBeGreaterThanOrEqual(0n);
+      expect(s.t.startNs - t0 - expected).toBeLessThan(2n * MS);
+    });
+  });
+
+  it('sends no SPI byte in setup(): SS becomes an output after Wi-Fi joins, GPIO4 stays an input', async () => {
+    const w = new FakeWorld();
+    w.esp.powerOn();
+    await w.untilSubscribed();
+    await w.run(5_000);
+    expect(w.spi).toEqual([]);
+    expect(w.gpio.some((g) => g.pin === 4)).toBe(false);
+    const ss = w.gpio.filter((g) => g.pin === PIN_SS);
+    expect(ss[0]!.tNs).toBeGreaterThanOrEqual(BigInt(WIFI_JOIN_MS) * MS);
+    expect(ss.at(-1)!.level).toBe(1);
+    expect(w.esp.digitalRead(4)).toBe(1); // the board's pull-up on RESET
   });
 });

@@ -36,34 +36,44 @@ describe('AsyncWait', () => {
   });
 });
 
-describe('Zones', () => {
-  it('turns the others off, switches off on time, and reports bitmap changes', () => {
+describe('Zones (Zones.h)', () => {
+  it('turns the others off, switches off on time, and reports changes', () => {
     const z = new Zones();
-    expect(z.turnOn(1, 5000, 0)).toBe(true);
-    expect(z.turnOn(2, 120_000, 100)).toBe(true);
+    expect(z.turnOn(1, 5, 0)).toBe(true);
+    expect(z.turnOn(2, 120, 100)).toBe(true);
     expect(z.bitmap()).toBe(0b100);
     expect(z.nextDeadlineMs(100)).toBe(120_000);
-    expect(z.update(120_099)).toEqual([]);
-    expect(z.update(120_100)).toEqual([2]);
+    expect(z.loop(120_099)).toBe(false);
+    expect(z.loop(120_100)).toBe(true);
     expect(z.bitmap()).toBe(0);
+  });
+
+  it('refuses a zone index >= 8 and a zero duration without touching the others', () => {
+    const z = new Zones();
+    z.turnOn(3, 10, 0);
+    expect(z.turnOn(8, 10, 0)).toBe(false);
+    expect(z.turnOn(-1, 10, 0)).toBe(false); // (unsigned)-1
+    expect(z.turnOn(4, 0, 0)).toBe(false);
+    expect(z.turnOff(9)).toBe(false);
+    expect(z.bitmap()).toBe(0b1000);
   });
 
   it('runs a zone timer across the millis() wrap', () => {
     const z = new Zones();
     const start = WRAP - 60_000;
-    z.turnOn(3, 120_000, start);
-    expect(z.update(WRAP - 1)).toEqual([]);
-    expect(z.update(60_000)).toEqual([]); // true 120 s, counted one short
+    z.turnOn(3, 120, start);
+    expect(z.loop(WRAP - 1)).toBe(false);
+    expect(z.loop(60_000)).toBe(false); // true 120 s, counted one short
     expect(z.zones[3]!.on).toBe(true);
-    expect(z.update(60_001)).toEqual([3]);
+    expect(z.loop(60_001)).toBe(true);
     expect(z.bitmap()).toBe(0);
   });
 
   it('re-sending the same zone restarts its timer without a relay change', () => {
     const z = new Zones();
-    z.turnOn(0, 1000, 0);
-    expect(z.turnOn(0, 1000, 900)).toBe(false);
-    expect(z.update(1000)).toEqual([]);
-    expect(z.update(1900)).toEqual([0]);
+    z.turnOn(0, 1, 0);
+    expect(z.turnOn(0, 1, 900)).toBe(false);
+    expect(z.loop(1000)).toBe(false);
+    expect(z.loop(1900)).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ export interface ScenarioContext {
   runFor(ns: bigint): Promise<void>; // advance virtual time by ns
   runUntil(pred: () => boolean, timeoutNs: bigint): Promise<boolean>; // advance until pred() (checked after every world event) or timeout; true if pred held
   serialLines(): readonly { tNs: bigint; text: string }[]; // every ESP serial line so far
+  nodeEvents(): readonly { tNs: bigint; what: string; detail?: Record<string, unknown> }[]; // trace `node` events so far (esp-boot, esp-mqtt-connect-failed, wifi, broker...)
   mqttSeen(): readonly { tNs: bigint; topic: string; payload: Buffer; from: string }[]; // PUBLISHes seen at the broker (from = client id)
   publish(topic: string, payload: Buffer, opts: { qos: 0 | 1 | 2; retain: boolean }): Promise<void>; // as the operator client
   relaysOn(): number[]; // energised zones now

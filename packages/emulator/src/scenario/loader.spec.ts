@@ -117,8 +117,8 @@ node:
   avr-hex: bundled-poll
   wifi: {ssid: irrigation, psk: right}
   ap: {ssid: irrigation, psk: wrong}
-  debug: false
-  zone-walk: true
+  build: release
+  startup-test: true
   utc: 2027-01-01
   ntp: {delay: 2s, respond: false}
   transport: tcp
@@ -139,8 +139,8 @@ steps:
       wifi: { ssid: 'irrigation', psk: 'right' },
       ap: { ssid: 'irrigation', psk: 'wrong' },
       certs: {},
-      debug: false,
-      zoneWalk: true,
+      build: 'release',
+      startupTest: true,
       utcMs: Date.parse('2027-01-01T00:00:00Z'),
       ntp: { delayNs: 2_000_000_000n, respond: false },
       transport: 'tcp',

@@ -37,10 +37,12 @@ export interface NodeConfig {
   certs: NodeCerts;
   /** Absolute path of a mosquitto.conf. */
   brokerConfig?: string;
-  /** The sketch's DEBUG build (serial logging). */
-  debug?: boolean;
-  /** The sketch's start-up zone walk (each relay on in turn). */
-  zoneWalk?: boolean;
+  /** The original's two builds: `debug` logs and runs the start-up test, `release` does neither. */
+  build?: 'debug' | 'release';
+  /** DEBUG_LOG serial output, whatever the build says. */
+  debugLog?: boolean;
+  /** The start-up zone walk (each relay on for 1 s in turn), whatever the build says. */
+  startupTest?: boolean;
   /** millis() at power-on, so a scenario can cross its 49.7-day wrap (from `millis-wrap-in`). */
   millisAtBoot?: number;
   /** UTC the world starts at, ms since the epoch. */
@@ -70,7 +72,7 @@ export function readNodeConfig(node: Node | null, src: SourceFile, report: (issu
   const where = new Where(src, 'node', node);
   const config: NodeConfig = { certs: {} };
   if (node === null || (isScalar(node) && node.value === null)) return config;
-  if (!isMap(node)) throw src.issue(node, 'node: expected a mapping (avr-hex, wifi, ap, certs, broker-config, debug, zone-walk, millis-wrap-in, utc, ntp, transport)');
+  if (!isMap(node)) throw src.issue(node, 'node: expected a mapping (avr-hex, wifi, ap, certs, broker-config, build, debug-log, startup-test, millis-wrap-in, utc, ntp, transport)');
   const p = new Params(node, where);
   const dir = dirname(resolve(src.file));
   const guard = (f: () => void): void => {
@@ -100,8 +102,9 @@ export function readNodeConfig(node: Node | null, src: SourceFile, report: (issu
       c.done();
     },
     'broker-config': () => (config.brokerConfig = path(p, 'broker-config', 'broker config')),
-    debug: () => (config.debug = p.bool('debug', true)),
-    'zone-walk': () => (config.zoneWalk = p.bool('zone-walk', false)),
+    build: () => (config.build = p.oneOf('build', ['debug', 'release'] as const)),
+    'debug-log': () => (config.debugLog = p.bool('debug-log', true)),
+    'startup-test': () => (config.startupTest = p.bool('startup-test', false)),
     'millis-wrap-in': () => {
       const ms = p.duration('millis-wrap-in') / 1_000_000n;
       if (ms < 1n || ms > MILLIS_WRAP) p.fail('millis-wrap-in', `expected 1ms .. 49d 17h 2min 47s 296ms (2^32 ms), got ${formatDuration(ms * 1_000_000n)}`);
@@ -136,6 +139,9 @@ export function describeNode(c: NodeConfig): string {
   if (c.ntp?.respond === false) parts.push('ntp silent');
   if (c.ntp?.delayNs !== undefined) parts.push(`ntp delay ${formatDuration(c.ntp.delayNs)}`);
   if (c.transport) parts.push(`transport ${c.transport}`);
+  if (c.build) parts.push(`${c.build} build`);
+  if (c.debugLog !== undefined) parts.push(`debug log ${c.debugLog ? 'on' : 'off'}`);
+  if (c.startupTest !== undefined) parts.push(`start-up test ${c.startupTest ? 'on' : 'off'}`);
   if (c.millisAtBoot !== undefined) parts.push(`millis() starts at ${c.millisAtBoot}`);
   return parts.join(', ');
 }

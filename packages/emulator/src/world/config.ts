@@ -11,8 +11,10 @@ export interface WorldConfig {
   operator: { caPem: string; certPem: string; keyPem: string };
   /** mosquitto.conf of the broker (relative paths inside resolve against it), and a certificate to serve instead of its certfile/keyfile. */
   broker: { confPath: string; cert?: { path: string; pem: string }; key?: { path: string; pem: string } };
-  debug: boolean;
-  zoneWalk: boolean;
+  /** The sketch's DEBUG_LOG serial output. */
+  debugLog: boolean;
+  /** The DEBUG build's start-up zone walk. */
+  startupTest: boolean;
   startUtcMs: number;
   ntp: { delayNs: bigint; respond: boolean };
   transport: 'memory' | 'tcp';

@@ -34,8 +34,9 @@ export function defaultWorldConfig(overrides: { avrHex?: string } = {}): WorldCo
     node: { caPem: ca, certPem: pki('node.crt'), keyPem: pki('node.key'), brokerHost: 'broker.local' },
     operator: { caPem: ca, certPem: pki('operator.crt'), keyPem: pki('operator.key') },
     broker: { confPath: join(PKI, 'mosquitto.conf') },
-    debug: true,
-    zoneWalk: false,
+    // esphil's node: DEBUG logging, without the start-up test (docs/scenarios.md).
+    debugLog: true,
+    startupTest: false,
     startUtcMs: DEFAULT_START_UTC,
     ntp: { delayNs: 20_000_000n, respond: true },
     transport: 'memory',

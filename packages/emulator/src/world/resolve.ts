@@ -22,8 +22,9 @@ export function worldConfigFor(node: NodeConfig, overrides: { avrHex?: string } 
       ...(c.brokerCert ? { cert: { path: c.brokerCert, pem: readInput(c.brokerCert, 'certificate file') } } : {}),
       ...(c.brokerKey ? { key: { path: c.brokerKey, pem: readInput(c.brokerKey, 'key file') } } : {}),
     },
-    debug: node.debug ?? base.debug,
-    zoneWalk: node.zoneWalk ?? base.zoneWalk,
+    // `build:` sets both; `debug-log` / `startup-test` override it one at a time.
+    debugLog: node.debugLog ?? (node.build ? node.build === 'debug' : base.debugLog),
+    startupTest: node.startupTest ?? (node.build ? node.build === 'debug' : base.startupTest),
     startUtcMs: node.utcMs ?? base.startUtcMs,
     ntp: { delayNs: node.ntp?.delayNs ?? base.ntp.delayNs, respond: node.ntp?.respond ?? base.ntp.respond },
     transport: node.transport ?? base.transport,

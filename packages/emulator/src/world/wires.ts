@@ -148,7 +148,8 @@ export class Wires {
   private closeWindow(t: bigint): void {
     const w = this.window;
     this.window = null;
-    if (!w) return;
+    // SS low and back with no clock (GPIO16 made an output before it is written high) moves no byte.
+    if (!w || w.bytes.length === 0) return;
     // Bytes completed on the AVR side, in order, carry the lost flag and any timing violation.
     const done = this.completed.splice(0, w.bytes.length);
     const violations: string[] = [];

@@ -47,6 +47,7 @@ export class World implements ScenarioContext {
   readonly operator: Operator;
   mqttBroker!: Broker;
   private readonly serial: { tNs: bigint; text: string }[] = [];
+  private readonly events: { tNs: bigint; what: string; detail?: Record<string, unknown> }[] = [];
   private readonly seen: { tNs: bigint; topic: string; payload: Buffer; from: string }[] = [];
   private readonly traceSinks: ((e: TraceEvent) => void)[] = [];
   private readonly captureSinks: CaptureSink[] = [];
@@ -89,8 +90,8 @@ export class World implements ScenarioContext {
         caPem: config.node.caPem,
         certPem: config.node.certPem,
         keyPem: config.node.keyPem,
-        debug: config.debug,
-        zoneWalk: config.zoneWalk,
+        debugLog: config.debugLog,
+        startupTest: config.startupTest,
       },
       millisAtBoot: config.millisAtBoot,
     });
@@ -106,6 +107,7 @@ export class World implements ScenarioContext {
       this.serial.push(line);
       this.emit({ kind: 'serial', t: line.tNs, text: line.text });
     });
+    this.esp.onEvent((e) => this.nodeEvent(e.what, e.detail, e.tNs));
     this.esp.onGpio((pin, level, t) => {
       this.espPins.set(pin, level);
       this.wires.espGpio(pin, level, t);
@@ -199,8 +201,9 @@ export class World implements ScenarioContext {
     for (const s of this.traceSinks) s(e);
   }
 
-  private nodeEvent(what: string, detail?: Record<string, unknown>): void {
-    this.emit({ kind: 'node', t: this.clock.nowNs(), what, ...(detail ? { detail } : {}) });
+  private nodeEvent(what: string, detail?: Record<string, unknown>, tNs: bigint = this.clock.nowNs()): void {
+    this.events.push({ tNs, what, ...(detail ? { detail } : {}) });
+    this.emit({ kind: 'node', t: tNs, what, ...(detail ? { detail } : {}) });
   }
 
   /** Power on: the AVR runs from reset, the ESP boots into setup(). */
@@ -331,6 +334,10 @@ export class World implements ScenarioContext {
     return this.serial;
   }
 
+  nodeEvents(): readonly { tNs: bigint; what: string; detail?: Record<string, unknown> }[] {
+    return this.events;
+  }
+
   mqttSeen(): readonly { tNs: bigint; topic: string; payload: Buffer; from: string }[] {
     return this.seen;
   }
@@ -364,6 +371,7 @@ export class World implements ScenarioContext {
       if (n > 16) return undefined;
       return this.espPins.get(n) ?? this.esp.digitalRead(n);
     }
+    if (/^RESET$/i.test(name)) return this.avr.inReset ? 0 : 1;
     const m = /^P([BCD])([0-7])$/i.exec(name);
     if (!m) return undefined;
     this.wires.syncAvr(this.clock.nowNs());

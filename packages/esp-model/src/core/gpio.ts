@@ -16,6 +16,8 @@ export const GPIO_COUNT = 17;
 export const PIN_SS = 16;
 export const PIN_AVR_RESET = 4;
 export const PIN_REQUEST = 5;
+/** Pins the board pulls up: the AVR's RESET (an input on the ESP reads it high unless something drives it). */
+export const BOARD_PULL_UPS: ReadonlySet<number> = new Set([PIN_AVR_RESET]);
 
 function checkPin(pin: number, where: string): void {
   if (!Number.isInteger(pin) || pin < 0 || pin >= GPIO_COUNT) {
@@ -41,7 +43,8 @@ export class Gpio {
     // An output starts driving LOW until written (ESP8266 GPIO_OUT register reset value).
     if (mode === OUTPUT && !this.outputs.has(pin)) this.outputs.set(pin, LOW);
     const after = this.level(pin);
-    if (mode === OUTPUT && after !== before) this.emit(pin, after, this.cpu.now());
+    // Either way round: an output taking over the wire, or an input letting the pull-up have it.
+    if (after !== before) this.emit(pin, after, this.cpu.now());
   }
 
   digitalWrite(pin: number, value: number): void {
@@ -57,13 +60,13 @@ export class Gpio {
     return this.level(pin);
   }
 
-  /** The level on the wire: driven output, outside driver, or the pull-up. */
+  /** The level on the wire: driven output, outside driver, or a pull-up (the chip's or the board's). */
   level(pin: number): Level {
     const mode = this.modes.get(pin);
     if (mode === OUTPUT) return this.outputs.get(pin) ?? LOW;
     const ext = this.external.get(pin);
     if (ext !== undefined) return ext;
-    return mode === INPUT_PULLUP ? HIGH : LOW;
+    return mode === INPUT_PULLUP || BOARD_PULL_UPS.has(pin) ? HIGH : LOW;
   }
 
   isOutput(pin: number): boolean {

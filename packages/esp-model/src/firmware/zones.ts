@@ -1,58 +1,109 @@
-// ZoneStatus / Zones: one zone on at a time, each switched off by its own AsyncWait.
+// Zones.h: ZoneStatus (one relay and its AsyncWait) and Zones (one zone on at a time),
+// with the DEBUG_LOG lines they print.
 import { AsyncWait } from './async-wait.ts';
+import { SILENT, type DebugLog } from './debug-log.ts';
 
 export const ZONE_COUNT = 8;
+
+/** `duration * 1000` in unsigned arithmetic: wraps modulo 2^32 like the C++. */
+export function secondsToMs(seconds: number): number {
+  return Number((BigInt(seconds >>> 0) * 1000n) & 0xffff_ffffn);
+}
 
 export class ZoneStatus {
   on = false;
   readonly timer = new AsyncWait();
+  /** zoneName = String("Zone-") + String(zoneIndex) */
+  readonly name: string;
+
+  constructor(
+    readonly zoneIndex: number,
+    private readonly log: DebugLog,
+  ) {
+    this.name = `Zone-${zoneIndex}`;
+  }
+
+  getStatus(): string {
+    return `${this.name}${this.on ? ' on' : ' off'}`;
+  }
+
+  /** 'duration' in seconds; true when the zone changed. The timer restarts even when it was already on. */
+  turnOn(duration: number, now: number): boolean {
+    if (duration === 0) return false;
+    const old = this.on;
+    this.timer.startWaiting(now, secondsToMs(duration));
+    this.on = true;
+    if (old === this.on) return false;
+    this.log.log(this.name);
+    this.log.log(' TURN ON for ');
+    this.log.log(duration);
+    this.log.logln(' seconds.');
+    return true;
+  }
+
+  /** The timer is left as it is (the original's cancel() is commented out): only `on` matters. */
+  turnOff(): boolean {
+    const old = this.on;
+    this.on = false;
+    if (old === this.on) return false;
+    this.log.logln(`${this.name} TURN OFF.`);
+    return true;
+  }
+
+  loop(now: number): boolean {
+    if (!this.on || this.timer.isWaiting(now)) return false;
+    this.timer.cancel();
+    this.log.log('Loop currentMilliSec=');
+    this.log.log(now);
+    this.log.log(', ');
+    this.log.logln(this.getStatus());
+    this.log.logln(`${this.name} should be turned off.`);
+    return this.turnOff();
+  }
 }
 
 export class Zones {
-  readonly zones: ZoneStatus[] = Array.from({ length: ZONE_COUNT }, () => new ZoneStatus());
+  readonly zones: ZoneStatus[];
 
-  /** Zone on for `durationMs`, every other zone off. Returns true when the relay bitmap changed. */
-  turnOn(zone: number, durationMs: number, now: number): boolean {
-    const before = this.bitmap();
-    this.zones.forEach((z, i) => {
-      if (i !== zone) {
-        z.on = false;
-        z.timer.cancel();
-      }
-    });
-    const z = this.zones[zone]!;
-    z.on = true;
-    z.timer.startWaiting(now, durationMs);
-    return this.bitmap() !== before;
+  constructor(private readonly log: DebugLog = SILENT) {
+    this.zones = Array.from({ length: ZONE_COUNT }, (_, i) => new ZoneStatus(i, log));
   }
 
-  turnOff(zone: number): boolean {
-    const z = this.zones[zone]!;
-    const changed = z.on;
-    z.on = false;
-    z.timer.cancel();
-    return changed;
+  private isValidZoneIndex(zoneIndex: number): boolean {
+    return zoneIndex >>> 0 < this.zones.length;
   }
 
-  allOff(): boolean {
+  /** Zone on for `duration` seconds, every other zone off; true when a zone changed. */
+  turnOn(zoneIndex: number, duration: number, now: number): boolean {
+    this.log.log('Zones.turnOn()');
+    this.log.log('  zoneIndex=');
+    this.log.log(zoneIndex >>> 0);
+    this.log.log(', duration=');
+    this.log.log(duration >>> 0);
+    this.log.log(', currentMilliSec=');
+    this.log.log(now);
+    this.log.logln('');
+    if (duration === 0 || !this.isValidZoneIndex(zoneIndex)) return false;
     let changed = false;
-    for (let i = 0; i < ZONE_COUNT; i++) changed = this.turnOff(i) || changed;
+    this.zones.forEach((z, i) => {
+      if (i !== zoneIndex) changed = z.turnOff() || changed;
+    });
+    return this.zones[zoneIndex]!.turnOn(duration, now) || changed;
+  }
+
+  turnOff(zoneIndex: number): boolean {
+    if (!this.isValidZoneIndex(zoneIndex)) return false;
+    return this.zones[zoneIndex]!.turnOff();
+  }
+
+  /** Zones::Loop(): switches off every zone whose time is up; true when one did. */
+  loop(now: number): boolean {
+    let changed = false;
+    for (const z of this.zones) changed = z.loop(now) || changed;
     return changed;
   }
 
-  /** Auto-off of zones whose time is up. Returns the zones switched off (the relay bitmap changed if any). */
-  update(now: number): number[] {
-    const off: number[] = [];
-    this.zones.forEach((z, i) => {
-      if (z.on && !z.timer.isWaiting(now)) {
-        z.on = false;
-        off.push(i);
-      }
-    });
-    return off;
-  }
-
-  /** Bit n set = zone n on. */
+  /** asBitMap8(): bit n set = zone n on. */
   bitmap(): number {
     return this.zones.reduce((b, z, i) => (z.on ? b | (1 << i) : b), 0);
   }

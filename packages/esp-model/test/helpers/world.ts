@@ -2,6 +2,7 @@
 import type { AccessPoint, JoinResult, NtpServer, SpiBus, SpiTransferTiming } from '../../src/contract.ts';
 import { Esp8266 } from '../../src/esp8266.ts';
 import type { SerialLine } from '../../src/core/serial.ts';
+import type { EspEvent } from '../../src/machine.ts';
 import { noteIo, settle } from './io.ts';
 import { DEFAULT_UTC_MS, pki } from './pki.ts';
 import { TlsNetwork, type TlsNetOptions } from './tls-net.ts';
@@ -24,7 +25,8 @@ export class FakeAp implements AccessPoint {
 export interface WorldOptions {
   net?: TlsNetOptions;
   millisAtBoot?: number;
-  zoneWalk?: boolean;
+  startupTest?: boolean;
+  debugLog?: boolean;
   /** UTC at world time 0. */
   utcAtZeroMs?: number;
 }
@@ -36,6 +38,7 @@ export class FakeWorld {
   readonly spi: { mosi: number; t: SpiTransferTiming }[] = [];
   readonly gpio: { pin: number; level: number; tNs: bigint }[] = [];
   readonly serial: SerialLine[] = [];
+  readonly events: EspEvent[] = [];
   readonly ntpRequests: { server: string; tNs: bigint }[] = [];
   ntpAnswers = true;
   /** How many times the world woke the ESP (poll calls). */
@@ -75,11 +78,13 @@ export class FakeWorld {
         caPem: pki('ca.crt'),
         certPem: pki('node.crt'),
         keyPem: pki('node.key'),
-        zoneWalk: opts.zoneWalk,
+        startupTest: opts.startupTest,
+        debugLog: opts.debugLog,
       },
     });
     this.esp.onActivity(noteIo);
     this.esp.onSerial((l) => this.serial.push(l));
+    this.esp.onEvent((e) => this.events.push(e));
     this.esp.onGpio((pin, level, tNs) => this.gpio.push({ pin, level, tNs }));
   }
 

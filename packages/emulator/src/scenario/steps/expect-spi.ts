@@ -53,12 +53,14 @@ export class ExpectSpiStep extends BaseStep {
   }
 
   async run(ctx: ScenarioContext): Promise<void> {
-    const last = ctx.lastSpi();
     const want = `last SPI transaction ${this.want()}`;
-    if (!last) throw failure(ctx, want, 'no SPI transaction yet');
+    // Before the first SS-low window with a byte, the bytes seen are none: `mosi: []` expects exactly that.
+    const last = ctx.lastSpi() ?? { mosi: [], miso: [], tNs: null };
+    const empty = (b: number[] | undefined) => b !== undefined && b.length === 0;
+    if (last.tNs === null && !empty(this.mosi) && !empty(this.miso)) throw failure(ctx, want, 'no SPI transaction yet');
     const same = (a: readonly number[] | undefined, b: readonly number[]) => a === undefined || (a.length === b.length && a.every((x, i) => x === b[i]));
     if (!same(this.mosi, last.mosi) || !same(this.miso, last.miso)) {
-      throw failure(ctx, want, `mosi ${hex(last.mosi)} miso ${hex(last.miso)} at ${formatVirtual(last.tNs)}`);
+      throw failure(ctx, want, `mosi ${hex(last.mosi)} miso ${hex(last.miso)}${last.tNs === null ? '' : ` at ${formatVirtual(last.tNs)}`}`);
     }
   }
 }

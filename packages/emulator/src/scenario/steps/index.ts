@@ -12,12 +12,14 @@ import { SetClockStep } from './set-clock.ts';
 import { WaitMqttStep } from './wait-mqtt.ts';
 import { WaitRelaysStep } from './wait-relays.ts';
 import { WaitSerialStep } from './wait-serial.ts';
+import { WaitEventStep } from './wait-event.ts';
 import { WifiStep } from './wifi.ts';
 import { NtpStep } from './ntp.ts';
 
 const ALL: readonly StepClass[] = [
   DelayStep,
   WaitSerialStep,
+  WaitEventStep,
   PublishStep,
   WaitMqttStep,
   ExpectRelaysStep,
@@ -48,5 +50,6 @@ export {
   WaitMqttStep,
   WaitRelaysStep,
   WaitSerialStep,
+  WaitEventStep,
   WifiStep,
 };

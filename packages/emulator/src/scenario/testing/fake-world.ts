@@ -16,6 +16,7 @@ export class FakeWorld implements ScenarioContext {
   avrResets = 0;
   trace: TraceCall[] = [];
   readonly serial: Serial[] = [];
+  readonly events: { tNs: bigint; what: string; detail?: Record<string, unknown> }[] = [];
   readonly seen: Seen[] = [];
   relays: number[] = [];
   spi: Spi | null = null;
@@ -34,6 +35,9 @@ export class FakeWorld implements ScenarioContext {
   }
   serialAt(tNs: bigint, text: string): this {
     return this.at(tNs, () => this.serial.push({ tNs, text }));
+  }
+  eventAt(tNs: bigint, what: string, detail?: Record<string, unknown>): this {
+    return this.at(tNs, () => this.events.push({ tNs, what, ...(detail ? { detail } : {}) }));
   }
   relaysAt(tNs: bigint, zones: number[]): this {
     return this.at(tNs, () => {
@@ -62,6 +66,9 @@ export class FakeWorld implements ScenarioContext {
   }
   serialLines(): readonly Serial[] {
     return this.serial;
+  }
+  nodeEvents(): readonly { tNs: bigint; what: string; detail?: Record<string, unknown> }[] {
+    return this.events;
   }
   mqttSeen(): readonly Seen[] {
     return this.seen;
