@@ -56,6 +56,8 @@ export interface SketchConfig {
   debugLog?: boolean;
   /** The DEBUG build's startupTest() zone walk in loop() (default off). */
   startupTest?: boolean;
+  /** ESP8266AVRISP: accept STK500 v1 clients for the AVR on a TCP port (Esp8266.acceptIspClient). */
+  ispServer?: boolean;
 }
 
 export interface EspOptions {

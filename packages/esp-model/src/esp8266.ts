@@ -1,4 +1,5 @@
 // The board the emulator drives: boots the sketch, exposes its wake-ups, pins and serial.
+import type { Duplex } from 'node:stream';
 import type { EspOptions } from './contract.ts';
 import { BOARD_PULL_UPS, checkGpioPin, type Level } from './core/gpio.ts';
 import type { SerialLine } from './core/serial.ts';
@@ -146,6 +147,11 @@ export class Esp8266 {
     if (level !== 0 && level !== 1) throw new RangeError(`Esp8266.setInput(GPIO${pin}): level must be 0 or 1, got ${level}`);
     this.external.set(pin, level);
     this.machine?.cpu.signal();
+  }
+
+  /** A TCP connection to the ISP port (ESP8266AVRISP); refused when the sketch has no ISP server. */
+  acceptIspClient(stream: Duplex): void {
+    if (!this.machine?.ota?.acceptIspClient(stream)) stream.destroy();
   }
 
   linkLost(): void {

@@ -12,6 +12,7 @@ import { StackThunk } from './bearssl/stack-thunk.ts';
 import { WiFiClientSecure } from './bearssl/wifi-client-secure.ts';
 import { PubSubClient } from './pubsub/pubsub-client.ts';
 import { IrrigationSketch } from './firmware/sketch.ts';
+import { NodeOta } from './firmware/ota/node-ota.ts';
 
 /** Station MAC (Espressif OUI 5C:CF:7F), fixed so runs are reproducible. */
 export const ESP_STATION_MAC = '5C:CF:7F:00:00:03';
@@ -45,6 +46,8 @@ export class Machine {
   readonly client: WiFiClientSecure;
   readonly pubsub: PubSubClient;
   readonly sketch: IrrigationSketch;
+  /** AVR updates (STK500 server, signed MQTT update); null when the sketch is built without them. */
+  readonly ota: NodeOta | null;
 
   constructor(
     opts: EspOptions,
@@ -73,6 +76,19 @@ export class Machine {
     this.pubsub = new PubSubClient(this.cpu, this.client);
     // PubSubClient 2.8 mallocs its packet buffer in the constructor (setBufferSize).
     if (!this.heap.malloc(this.pubsub.getBufferSize(), 'PubSubClient buffer')) throw new Error('PubSubClient buffer: out of heap at boot');
+    this.ota = opts.sketch.ispServer
+      ? new NodeOta(
+          {
+            cpu: this.cpu,
+            gpio: this.gpio,
+            spi: this.spi,
+            heap: this.heap,
+            event: (what, detail) => hooks.event({ tNs: this.cpu.now(), what, ...(detail ? { detail } : {}) }),
+            updateRelays: () => this.sketch.updateRelays(),
+          },
+          { ispServer: opts.sketch.ispServer },
+        )
+      : null;
     this.sketch = new IrrigationSketch(
       {
         cpu: this.cpu,
@@ -86,6 +102,7 @@ export class Machine {
         pubsub: this.pubsub,
         esp: new EspClass(this.heap),
         trace: (what, detail) => hooks.event({ tNs: this.cpu.now(), what, ...(detail ? { detail } : {}) }),
+        ota: this.ota,
       },
       opts.sketch,
     );

@@ -2,6 +2,7 @@
 // (mosquitto_pub with the operator certificate), paced to the wall clock.
 import { formatVirtual } from '../scenario/duration.ts';
 import { World } from '../world/world.ts';
+import { listenIsp } from '../world/isp-port.ts';
 import { defaultWorldConfig } from '../world/defaults.ts';
 import { realNow, realSetTimeout } from '../world/clock.ts';
 import { defineCommand, parseCommand } from './flags.ts';
@@ -22,6 +23,7 @@ export const command = defineCommand({
     json: { kind: 'boolean', meaning: 'print one JSON object per line: {"event":"ready","port":N,...}, then node events' },
     pcap: { kind: 'string', arg: 'F.pcap', meaning: 'write the broker-side MQTT session as a pcap' },
     trace: { kind: 'string', arg: 'F.jsonl', meaning: "write the session's timeline as JSON lines (docs/trace.md)" },
+    'isp-port': { kind: 'number', arg: 'N', meaning: 'the ESP8266 also serves STK500 v1 for the AVR (avrdude -c arduino -P net:HOST:N -p m168); 0 lets the system choose', check: { ok: (n: number) => Number.isInteger(n) && n >= 0 && n < 65536, want: 'a TCP port (0-65535)' } },
   },
   notes: 'stops on SIGINT or SIGTERM (Ctrl-C), closing its files',
 });
@@ -34,8 +36,9 @@ export async function main(argv: string[]): Promise<number> {
   const { flags: values, positionals } = parsed;
   if (positionals.length) throw new UsageError(`esphil serve: unexpected argument ${JSON.stringify(positionals[0])}; see esphil help serve`);
   const { port, speed, host, json } = values;
+  const ispPort = values['isp-port'];
 
-  const world = await unusable('esphil serve: cannot build the node', () => World.create(defaultWorldConfig({ avrHex: values['avr-hex'] })));
+  const world = await unusable('esphil serve: cannot build the node', () => World.create({ ...defaultWorldConfig({ avrHex: values['avr-hex'] }), ispServer: ispPort !== undefined }));
   const recorders = openRecorders(world, { pcap: values.pcap, trace: values.trace });
   const say = (obj: Record<string, unknown>, text: string) => console.log(json ? JSON.stringify(obj, jsonValue) : text);
   world.onRelays((e) => say({ event: 'relays', t: nsToSeconds(e.tNs), on: e.on }, `[${formatVirtual(e.tNs)}] relays ${e.on.length ? 'on: ' + e.on.join(', ') : 'all off'}`));
@@ -51,7 +54,19 @@ export async function main(argv: string[]): Promise<number> {
     await world.close();
     throw new UsageError(`esphil serve: cannot listen on ${host}:${port}: ${(e as Error).message}`);
   }
-  say({ event: 'ready', port: listening.port, host: listening.host }, `esphil serve: broker on ${listening.host}:${listening.port} (mutual TLS, fixtures/pki), speed ${speed}`);
+  let isp: { port: number; close(): Promise<void> } | undefined;
+  if (ispPort !== undefined) {
+    try {
+      isp = await listenIsp(world, host, ispPort);
+    } catch (e) {
+      await world.close();
+      throw new UsageError(`esphil serve: cannot listen for ISP clients on ${host}:${ispPort}: ${(e as Error).message}`);
+    }
+  }
+  say(
+    { event: 'ready', port: listening.port, host: listening.host, ...(isp ? { ispPort: isp.port } : {}) },
+    `esphil serve: broker on ${listening.host}:${listening.port} (mutual TLS, fixtures/pki), speed ${speed}` + (isp ? `; AVR ISP (STK500 v1) on ${host}:${isp.port}` : ''),
+  );
 
   let stopping = false;
   const stop = () => (stopping = true);
@@ -64,6 +79,7 @@ export async function main(argv: string[]): Promise<number> {
     if (target > world.nowNs()) await world.runTo(target);
     await new Promise<void>((r) => realSetTimeout(r, TICK_MS));
   }
+  await isp?.close();
   await recorders.close();
   await world.close();
   return 0;

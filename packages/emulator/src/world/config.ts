@@ -19,4 +19,6 @@ export interface WorldConfig {
   ntp: { delayNs: bigint; respond: boolean };
   transport: 'memory' | 'tcp';
   millisAtBoot?: number;
+  /** The sketch serves STK500 v1 clients for the AVR (ESP8266AVRISP), handed over by acceptIspClient. */
+  ispServer?: boolean;
 }

@@ -80,7 +80,7 @@ export class Wires {
       }
       // atCycle: runUntil may overshoot by an instruction; the byte starts when the master clocks it.
       const miso = this.avr.spi.clockByte(mosi, { sckHz: s.clockHz, mode: s.mode, lsbFirst, atCycle: this.cycleAt(s.startNs) });
-      const end = s.startNs + (8n * 1_000_000_000n) / BigInt(s.clockHz);
+      const end = s.startNs + BigInt(Math.round(8e9 / s.clockHz)); // APB dividers need not give a whole Hz
       const byte: PendingByte = { t: s.startNs, end, mosi, miso, lost: false };
       if (!this.window) {
         // A transfer with SS already high still clocks the bus; record it as its own window.

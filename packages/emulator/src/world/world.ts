@@ -92,6 +92,7 @@ export class World implements ScenarioContext {
         keyPem: config.node.keyPem,
         debugLog: config.debugLog,
         startupTest: config.startupTest,
+        ispServer: config.ispServer,
       },
       millisAtBoot: config.millisAtBoot,
     });

@@ -21,13 +21,14 @@ function probe(cmd: string, args: string[], why: string): string | undefined {
   return undefined;
 }
 
-export function needTools(...tools: ('tshark' | 'editcap' | 'mosquitto' | 'mosquitto_pub' | 'dumpcap-lo' | 'sigrok-cli' | 'avr-gcc')[]): ToolCheck {
+export function needTools(...tools: ('tshark' | 'editcap' | 'mosquitto' | 'mosquitto_pub' | 'dumpcap-lo' | 'sigrok-cli' | 'avr-gcc' | 'avrdude')[]): ToolCheck {
   const reasons: string[] = [];
   for (const t of tools) {
     let r: string | undefined;
     if (t === 'tshark') r = probe('tshark', ['--version'], 'install Debian package tshark');
     if (t === 'editcap') r = probe('editcap', ['-h'], 'install Debian package wireshark-common');
     if (t === 'sigrok-cli') r = probe('sigrok-cli', ['--version'], 'install Debian package sigrok-cli');
+    if (t === 'avrdude') r = probe('avrdude', ['-?'], 'install Debian package avrdude');
     if (t === 'avr-gcc') r = probe('avr-gcc', ['--version'], 'install Debian packages gcc-avr avr-libc');
     if (t === 'mosquitto') r = spawnSync('mosquitto', ['-h']).error ? 'mosquitto not found; install Debian package mosquitto' : undefined;
     if (t === 'mosquitto_pub') r = spawnSync('mosquitto_pub', ['--help']).error ? 'mosquitto_pub not found; install Debian package mosquitto-clients' : undefined;

@@ -1,10 +1,9 @@
 // esphil serve driven by Debian's mosquitto_pub with the operator certificate.
-import { spawn, spawnSync } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAIN } from './cli.ts';
-import { PKI, REPO_ROOT } from '../../src/world/defaults.ts';
+import { PKI } from '../../src/world/defaults.ts';
+import { startServe } from './serve-process.ts';
 import { needTools } from '../capture/tools.ts';
 
 const tools = needTools('mosquitto_pub');
@@ -12,27 +11,8 @@ const tools = needTools('mosquitto_pub');
 describe.skipIf(tools.skip)('esphil serve', () => {
   it('energises relay 2 when mosquitto_pub sends "2 120", as JSON lines', async () => {
     tools.assert();
-    const p = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0', '--json', '--speed', '20'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    p.stderr.on('data', (d) => (stderr += d));
-    const lines = createInterface({ input: p.stdout });
-    const events: Record<string, unknown>[] = [];
-    const waitFor = (pred: (e: Record<string, unknown>) => boolean, ms: number) =>
-      new Promise<Record<string, unknown>>((resolve, reject) => {
-        const found = events.find(pred);
-        if (found) return resolve(found);
-        const timer = setTimeout(() => reject(new Error(`no matching event in ${ms} ms; stderr: ${stderr}; seen: ${JSON.stringify(events.slice(-5))}`)), ms);
-        const on = (l: string) => {
-          const e = JSON.parse(l);
-          if (pred(e)) {
-            clearTimeout(timer);
-            lines.off('line', on);
-            resolve(e);
-          }
-        };
-        lines.on('line', on);
-      });
-    lines.on('line', (l) => events.push(JSON.parse(l)));
+    const serve = startServe(['--port', '0', '--speed', '20']);
+    const { events, waitFor } = serve;
     try {
       const ready = await waitFor((e) => e.event === 'ready', 30_000);
       expect(events[0]!.event).toBe('ready');
@@ -54,8 +34,7 @@ describe.skipIf(tools.skip)('esphil serve', () => {
       const anon = spawnSync('mosquitto_pub', ['--cafile', join(PKI, 'ca.crt'), '-h', '127.0.0.1', '-p', String(port), '-t', 'irrigation/zone/on', '-m', '3 10'], { encoding: 'utf8', timeout: 20_000 });
       expect(anon.status).not.toBe(0);
     } finally {
-      p.kill('SIGTERM');
-      await new Promise((r) => p.once('close', r));
+      await serve.stop();
     }
   }, 120_000);
 });

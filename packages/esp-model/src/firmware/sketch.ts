@@ -14,6 +14,7 @@ import type { WiFiClientSecure } from '../bearssl/wifi-client-secure.ts';
 import type { PubSubClient } from '../pubsub/pubsub-client.ts';
 import { ArduinoString } from './arduino-string.ts';
 import { AsyncWait } from './async-wait.ts';
+import type { NodeOta } from './ota/node-ota.ts';
 import { DebugLog } from './debug-log.ts';
 import { SetupWifi } from './setup-wifi.ts';
 import { StartupTest } from './startup-test.ts';
@@ -47,6 +48,8 @@ export interface SketchEnv {
   esp: EspClass;
   /** Model-only happenings (free heap, connect failures): trace events, never serial text. */
   trace: (what: string, detail?: Record<string, unknown>) => void;
+  /** AVR updates, when the sketch is built with them (off in the original). */
+  ota?: NodeOta | null;
 }
 
 export class IrrigationSketch {
@@ -91,6 +94,7 @@ export class IrrigationSketch {
 
   async loop(): Promise<void> {
     const { pubsub } = this.env;
+    await this.env.ota?.loop();
     this.setupWifi.loopWifi();
     if (!this.setupWifi.isReadyForProcessing()) return;
     if (!pubsub.connected()) await this.reconnectToMQTT(this.millis());
