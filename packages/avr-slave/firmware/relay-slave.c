@@ -8,6 +8,8 @@
  *
  * Default build: waits for bytes in Idle sleep and takes the SPI interrupt.
  * -DRELAY_POLL: spins on SPIF instead (the common minimal style).
+ * -DRELAY_VERSION=n: a later release that answers every byte with its version
+ * number n instead of the relay state (the build an over-the-air update installs).
  */
 #include <avr/io.h>
 #include <stdint.h>
@@ -16,10 +18,16 @@
 #include <avr/sleep.h>
 #endif
 
+#ifdef RELAY_VERSION
+#define RELAY_ANSWER(value) ((void)(value), (uint8_t)RELAY_VERSION)
+#else
+#define RELAY_ANSWER(value) (value)
+#endif
+
 static inline void relays_set(uint8_t value)
 {
     PORTD = value;
-    SPDR = value; /* the answer shifted out during the next byte */
+    SPDR = RELAY_ANSWER(value); /* the answer shifted out during the next byte */
 }
 
 #ifndef RELAY_POLL
@@ -35,7 +43,7 @@ int main(void)
     PORTD = 0xFF;        /* all relays off before the pins become outputs */
     DDRD = 0xFF;
     DDRB = _BV(DDB4);    /* MISO is the only SPI output of a slave */
-    SPDR = 0xFF;         /* first answer: every relay off */
+    SPDR = RELAY_ANSWER(0xFF); /* first answer: every relay off (or the version) */
 #ifdef RELAY_POLL
     SPCR = _BV(SPE);
     for (;;) {

@@ -3,10 +3,11 @@ import { fileURLToPath } from 'node:url';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../../../fixtures/avr/${name}`, import.meta.url));
 
-/** Absolute paths of the bundled relay-slave builds (sleeping, and polling SPIF). */
-export const BUNDLED_HEX: { readonly sleep: string; readonly poll: string } = {
+/** Absolute paths of the bundled relay-slave builds (sleeping, polling SPIF, and release 2 answering its version). */
+export const BUNDLED_HEX: { readonly sleep: string; readonly poll: string; readonly v2: string } = {
   sleep: fixture('relay-slave.hex'),
   poll: fixture('relay-slave-poll.hex'),
+  v2: fixture('relay-slave-v2.hex'),
 };
 
 /** The sleeping relay-slave build as an ELF with DWARF debug info (same flash as BUNDLED_HEX.sleep). */

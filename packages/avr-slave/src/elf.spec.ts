@@ -30,8 +30,8 @@ describe('parseElf', () => {
     expect(symbolAddress(elf, '__vector_17')).toBe(0x80);
     expect(symbolAddress(elf, 'main')).toBe(0x9e);
     expect(functionAt(elf, 0x8e)).toEqual({ name: '__vector_17', offset: 0x0e });
-    expect(lineAt(elf, 0x8e)).toMatchObject({ file: 'relay-slave.c', line: 21 }); // PORTD = value (inlined relays_set)
-    expect(lineAt(elf, 0x92)).toMatchObject({ line: 30 });
+    expect(lineAt(elf, 0x8e)).toMatchObject({ file: 'relay-slave.c', line: 29 }); // PORTD = value (inlined relays_set)
+    expect(lineAt(elf, 0x92)).toMatchObject({ line: 38 });
     expect(lineAt(elf, 0x10)).toBeUndefined(); // the vector table has no source line
   });
 

@@ -98,3 +98,16 @@ describe.each(['sleep', 'poll'] as Build[])('relay-slave firmware (%s build)', (
     expect(avr.stats.fastForwardedCycles).toBeGreaterThan(HOUR - 100_000);
   });
 });
+
+describe('relay-slave release 2 (-DRELAY_VERSION=2)', () => {
+  it('drives the relays like release 1 but answers every byte with its version, 2', () => {
+    const avr = bootBundled('v2');
+    const miso = [0xfb, 0xff].map((b, i) => {
+      const [m] = spiWindow(avr, 100_000 * (i + 1), [b]);
+      expect(avr.cpu.data[PORTD]).toBe(b);
+      return m;
+    });
+    expect(miso).toEqual([0x02, 0x02]);
+    expect(avr.relays.history.map((h) => h.on)).toEqual([[2], []]);
+  });
+});
