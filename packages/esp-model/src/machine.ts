@@ -72,6 +72,7 @@ export class Machine {
       wifi: this.wifi,
       time: this.time,
       thunk: this.thunk,
+      trace: (what, detail) => this.event(what, detail),
     });
     this.pubsub = new PubSubClient(this.cpu, this.client);
     // PubSubClient 2.8 mallocs its packet buffer in the constructor (setBufferSize).
@@ -83,7 +84,7 @@ export class Machine {
             gpio: this.gpio,
             spi: this.spi,
             heap: this.heap,
-            event: (what, detail) => hooks.event({ tNs: this.cpu.now(), what, ...(detail ? { detail } : {}) }),
+            event: (what, detail) => this.event(what, detail),
             updateRelays: () => this.sketch.updateRelays(),
           },
           { ispServer: opts.sketch.ispServer },
@@ -101,11 +102,15 @@ export class Machine {
         client: this.client,
         pubsub: this.pubsub,
         esp: new EspClass(this.heap),
-        trace: (what, detail) => hooks.event({ tNs: this.cpu.now(), what, ...(detail ? { detail } : {}) }),
+        trace: (what, detail) => this.event(what, detail),
         ota: this.ota,
       },
       opts.sketch,
     );
+  }
+
+  private event(what: string, detail?: Record<string, unknown>): void {
+    this.hooks.event({ tNs: this.cpu.now(), what, ...(detail ? { detail } : {}) });
   }
 
   /** Arduino main(): setup() once, then loop() forever, parked between passes. */

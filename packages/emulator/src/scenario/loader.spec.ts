@@ -19,7 +19,7 @@ async function loadErrors(name: string): Promise<string[]> {
 describe('scenario load errors name file:line:column', () => {
   it('unknown parameter, with a typo hint', async () => {
     expect(await loadErrors('unknown-param.yaml')).toEqual([
-      '6:7: step 1 (publish): unknown parameter "retian" (did you mean retain?) (known: topic, payload, qos, retain)',
+      '6:7: step 1 (publish): unknown parameter "retian" (did you mean retain?) (known: topic, payload, payload-hex, qos, retain)',
     ]);
   });
 

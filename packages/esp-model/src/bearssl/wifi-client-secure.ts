@@ -31,6 +31,8 @@ export interface SecureClientEnv {
   wifi: ESP8266WiFiClass;
   time: SystemTime;
   thunk: StackThunk;
+  /** ESP.getFreeHeap() around each session (trace only; the board prints nothing). */
+  trace?: (what: string, detail: Record<string, unknown>) => void;
 }
 
 export class WiFiClientSecure {
@@ -84,6 +86,7 @@ export class WiFiClientSecure {
     // Late writes on a closed stream must not become uncaught errors; the TLS socket reports the rest.
     r.stream.on('error', () => {});
     this.closed = false;
+    this.heapEvent('tls-connect');
     if (!this.allocSession()) {
       this.dropTcp('out of memory for the TLS session');
       return 0;
@@ -98,6 +101,7 @@ export class WiFiClientSecure {
       return 0;
     }
     this.freeX509(); // "Session is already validated here, there is no need to keep following"
+    this.heapEvent('tls-established');
     return 1;
   }
 
@@ -128,8 +132,14 @@ export class WiFiClientSecure {
   }
 
   private freeSession(): void {
+    if (!this.session.length) return;
     for (const b of this.session) b.free();
     this.session = [];
+    this.heapEvent('tls-freed');
+  }
+
+  private heapEvent(at: string): void {
+    this.env.trace?.('esp-heap', { freeHeap: this.env.heap.getFreeHeap(), at });
   }
 
   private startTls(stream: Duplex, host: string): tls.TLSSocket {

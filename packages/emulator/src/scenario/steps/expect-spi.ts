@@ -9,7 +9,7 @@ import { BaseStep, failure } from './base.ts';
 const hex = (bytes: readonly number[]): string => (bytes.length ? bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ') : '(none)');
 
 /** `[0xFB, 0]`, `"fb 00"`, `"0xfb"` or `251`. */
-function readBytes(p: Params, key: string): number[] | undefined {
+export function readBytes(p: Params, key: string): number[] | undefined {
   const n = p.node(key);
   if (n === null) return undefined;
   if (isScalar(n) && typeof n.value === 'string') {

@@ -4,6 +4,7 @@ import { topicFilterError } from '../matchers.ts';
 import type { Params } from '../params.ts';
 import type { Where } from '../source.ts';
 import { BaseStep, quote } from './base.ts';
+import { readBytes } from './expect-spi.ts';
 
 export class PublishStep extends BaseStep {
   static readonly keyword = 'publish';
@@ -12,7 +13,11 @@ export class PublishStep extends BaseStep {
     const topic = p.string('topic');
     const bad = topicFilterError(topic, false);
     if (bad) p.fail('topic', bad);
-    const payload = p.string('payload');
+    // `payload-hex` gives the exact bytes (NUL, 0x80-0xFF); `payload` is text, sent as UTF-8.
+    const text = p.has('payload');
+    const bytes = p.has('payload-hex') ? readBytes(p, 'payload-hex')! : null;
+    if (bytes && text) p.fail('payload-hex', 'give payload or payload-hex, not both');
+    const payload = bytes ? Buffer.from(bytes) : Buffer.from(p.string('payload'), 'utf8');
     const qos = Number(p.oneOf('qos', ['0', '1', '2'] as const, '0')) as 0 | 1 | 2;
     const retain = p.bool('retain', false);
     p.done();
@@ -22,7 +27,7 @@ export class PublishStep extends BaseStep {
   constructor(
     where: Where,
     readonly topic: string,
-    readonly payload: string,
+    readonly payload: Buffer,
     readonly qos: 0 | 1 | 2,
     readonly retain: boolean,
   ) {
@@ -31,10 +36,12 @@ export class PublishStep extends BaseStep {
 
   describe(): string {
     const flags = `${this.qos ? ` qos ${this.qos}` : ''}${this.retain ? ' retain' : ''}`;
-    return `publish ${this.topic} ${quote(this.payload)}${flags}`;
+    const printable = /^[\x20-\x7e]*$/.test(this.payload.toString('latin1'));
+    const shown = printable ? quote(this.payload.toString('latin1')) : `0x${this.payload.toString('hex')}`;
+    return `publish ${this.topic} ${shown}${flags}`;
   }
 
   async run(ctx: ScenarioContext): Promise<void> {
-    await ctx.publish(this.topic, Buffer.from(this.payload, 'utf8'), { qos: this.qos, retain: this.retain });
+    await ctx.publish(this.topic, this.payload, { qos: this.qos, retain: this.retain });
   }
 }
