@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   step: () => import('./step.ts'),
   replay: () => import('./replay.ts'),
   certs: () => import('./certs.ts'),
+  view: () => import('./view.ts'),
 };
 
 export function version(): string {

@@ -15,6 +15,9 @@ import { defineCommand, parseCommand } from './flags.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_UNUSABLE, UsageError, unusable } from './errors.ts';
 import { openRecorders, perScenario } from './recorders.ts';
 import { TimelinePrinter } from './timeline-printer.ts';
+import { VIEW_FLAGS, viewFromFlags } from './view-flags.ts';
+import { untilInterrupted } from '../view/live.ts';
+import type { ViewServer } from '../view/server.ts';
 
 export const command = defineCommand({
   name: 'run',
@@ -28,8 +31,10 @@ export const command = defineCommand({
     pcap: { kind: 'string', arg: 'F.pcap', meaning: 'write the broker-side MQTT session as a pcap (tshark, Wireshark)' },
     json: { kind: 'boolean', meaning: 'print one JSON object per line instead of text' },
     timeline: { kind: 'boolean', meaning: 'also print what the node did (relays, MQTT, serial, network)' },
+    ...VIEW_FLAGS,
   },
   notes: `with several scenarios, --trace/--vcd/--pcap get one file each: F.<scenario>.ext
+with --view (one scenario), the page stays up after the run until Ctrl-C
 exit 0: all passed; 1: a scenario failed; 2: unusable input`,
 });
 
@@ -39,6 +44,7 @@ export async function main(argv: string[]): Promise<number> {
   const { flags: values, positionals } = parsed;
   if (positionals.length === 0) throw new UsageError('esphil run: name at least one scenario file; see esphil help run');
   if (values['avr-hex']) readInput(values['avr-hex'], 'AVR hex file');
+  if (values.view && positionals.length > 1) throw new UsageError(`esphil run: --view shows one scenario; ${positionals.length} were named`);
 
   const scenarios: Scenario[] = [];
   let loadFailed = false;
@@ -60,6 +66,7 @@ export async function main(argv: string[]): Promise<number> {
   const jsonReporter = new JsonReporter(out);
   const reporter: Reporter = json ? jsonReporter : allReporters(progress, human);
   const results: ScenarioResult[] = [];
+  let view: ViewServer | null = null;
   const many = scenarios.length > 1;
   for (const s of scenarios) {
     const world = await unusable(`${s.file}: cannot build the node`, () => World.create(worldConfigFor(s.node, { avrHex: values['avr-hex'] })));
@@ -68,6 +75,8 @@ export async function main(argv: string[]): Promise<number> {
       vcd: perScenario(values.vcd, s.file, many),
       pcap: perScenario(values.pcap, s.file, many),
     });
+    view = await viewFromFlags('run', world, s.file, values);
+    if (view) console.error(`esphil run: view at ${view.url}`);
     const timeline = values.timeline ? new TimelinePrinter(out, { json, progress }) : null;
     timeline?.attach(world);
     try {
@@ -87,6 +96,11 @@ export async function main(argv: string[]): Promise<number> {
     } catch (e) {
       throw new UsageError(`cannot write JUnit report ${values.junit}: ${(e as Error).message}`);
     }
+  }
+  if (view) {
+    console.error(`esphil run: finished; the view stays at ${view.url} until Ctrl-C`);
+    await untilInterrupted();
+    await view.close();
   }
   return results.every((r) => r.status === 'pass') ? EXIT_OK : EXIT_FAILED;
 }

@@ -10,6 +10,7 @@ import { UsageError, unusable } from './errors.ts';
 import { openRecorders } from './recorders.ts';
 import { nsToSeconds } from '../replay/timeline.ts';
 import { jsonValue } from '../trace/jsonl.ts';
+import { VIEW_FLAGS, viewFromFlags } from './view-flags.ts';
 
 export const command = defineCommand({
   name: 'serve',
@@ -23,6 +24,7 @@ export const command = defineCommand({
     json: { kind: 'boolean', meaning: 'print one JSON object per line: {"event":"ready","port":N,...}, then node events' },
     pcap: { kind: 'string', arg: 'F.pcap', meaning: 'write the broker-side MQTT session as a pcap' },
     trace: { kind: 'string', arg: 'F.jsonl', meaning: "write the session's timeline as JSON lines (docs/trace.md)" },
+    ...VIEW_FLAGS,
     'isp-port': { kind: 'number', arg: 'N', meaning: 'the ESP8266 also serves STK500 v1 for the AVR (avrdude -c arduino -P net:HOST:N -p m168); 0 lets the system choose', check: { ok: (n: number) => Number.isInteger(n) && n >= 0 && n < 65536, want: 'a TCP port (0-65535)' } },
   },
   notes: 'stops on SIGINT or SIGTERM (Ctrl-C), closing its files',
@@ -40,6 +42,7 @@ export async function main(argv: string[]): Promise<number> {
 
   const world = await unusable('esphil serve: cannot build the node', () => World.create({ ...defaultWorldConfig({ avrHex: values['avr-hex'] }), ispServer: ispPort !== undefined }));
   const recorders = openRecorders(world, { pcap: values.pcap, trace: values.trace });
+  const view = await viewFromFlags('serve', world, 'esphil serve', values);
   const say = (obj: Record<string, unknown>, text: string) => console.log(json ? JSON.stringify(obj, jsonValue) : text);
   world.onRelays((e) => say({ event: 'relays', t: nsToSeconds(e.tNs), on: e.on }, `[${formatVirtual(e.tNs)}] relays ${e.on.length ? 'on: ' + e.on.join(', ') : 'all off'}`));
   world.onTrace((e) => {
@@ -67,6 +70,7 @@ export async function main(argv: string[]): Promise<number> {
     { event: 'ready', port: listening.port, host: listening.host, ...(isp ? { ispPort: isp.port } : {}) },
     `esphil serve: broker on ${listening.host}:${listening.port} (mutual TLS, fixtures/pki), speed ${speed}` + (isp ? `; AVR ISP (STK500 v1) on ${host}:${isp.port}` : ''),
   );
+  if (view) say({ event: 'view', url: view.url }, `esphil serve: view at ${view.url}`);
 
   let stopping = false;
   const stop = () => (stopping = true);
@@ -80,6 +84,7 @@ export async function main(argv: string[]): Promise<number> {
     await new Promise<void>((r) => realSetTimeout(r, TICK_MS));
   }
   await isp?.close();
+  await view?.close();
   await recorders.close();
   await world.close();
   return 0;

@@ -3,13 +3,10 @@
 // stepper needs events it does not have yet.
 import { runStepper, traceFileSource, type StepperSource } from '../stepper/index.ts';
 import { TraceFormatError } from '../trace/jsonl.ts';
-import { loadScenario } from '../scenario/loader.ts';
-import { ScenarioLoadError, StepFailure } from '../scenario/errors.ts';
-import { World } from '../world/world.ts';
-import { worldConfigFor } from '../world/resolve.ts';
+import { StepFailure } from '../scenario/errors.ts';
 import { defineCommand, parseCommand } from './flags.ts';
-import { UsageError, unusable } from './errors.ts';
-import { openRecorders } from './recorders.ts';
+import { UsageError } from './errors.ts';
+import { openScenarioWorld } from './scenario-world.ts';
 
 export const command = defineCommand({
   name: 'step',
@@ -40,15 +37,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function stepScenario(file: string, avrHex: string | undefined, io: Parameters<typeof runStepper>[1]): Promise<number> {
-  let scenario;
-  try {
-    scenario = await loadScenario(file);
-  } catch (e) {
-    if (e instanceof ScenarioLoadError) throw new UsageError(e.message);
-    throw e;
-  }
-  const world = await unusable(`${file}: cannot build the node`, () => World.create(worldConfigFor(scenario.node, { avrHex })));
-  const recorders = openRecorders(world, {}, { keep: true });
+  const { scenario, world, recorders } = await openScenarioWorld(file, avrHex);
   const trace = recorders.trace!;
   world.powerOn();
   let next = 0;
