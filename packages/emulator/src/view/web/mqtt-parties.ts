@@ -34,21 +34,20 @@ export function mqttLabel(e: MqttEvent, names: Names): string {
   }
 }
 
-// The ESP prints its BearSSL error with the failed attempt ("... SSL error=54 ...").
-const SSL_ERROR = /SSL error[=: ]+(\d+)/;
+// The ESP reports a failed attempt as a node event carrying getLastSSLError()
+// (`esp-mqtt-connect-failed`, detail.sslError) right after the connection closes.
 const SSL_REPORT_WINDOW_NS = 1_000_000_000n;
+
+const sslErrorOf = (e: TraceEvent): number | undefined => {
+  const code = e.kind === 'node' ? e.detail?.['sslError'] : undefined;
+  return typeof code === 'number' && code !== 0 ? code : undefined;
+};
 
 /** getLastSSLError() of a refused handshake: the code the ESP reported around the moment the connection closed. */
 export function tlsRefusalCode(events: readonly TraceEvent[], closed: NodeEvent): number | undefined {
-  const detailCode = closed.detail?.['sslError'];
-  if (typeof detailCode === 'number') return detailCode;
-  for (let i = lowerBound(events, closed.t); i < events.length; i++) {
-    const e = events[i]!;
-    if (e.t > closed.t + SSL_REPORT_WINDOW_NS) break;
-    if (e.kind === 'serial') {
-      const m = SSL_ERROR.exec(e.text);
-      if (m) return Number(m[1]);
-    }
+  for (let i = lowerBound(events, closed.t); i < events.length && events[i]!.t <= closed.t + SSL_REPORT_WINDOW_NS; i++) {
+    const code = sslErrorOf(events[i]!);
+    if (code !== undefined) return code;
   }
   return undefined;
 }
