@@ -29,6 +29,8 @@ export interface Flag {
   /** The flag may repeat; its value is then an array (empty when absent). */
   readonly multiple?: boolean;
   readonly short?: string;
+  /** The flag may stand alone (`--gdb`), meaning this value; a value then needs `=` (`--gdb=0`). */
+  readonly bare?: string;
   /** Accepts a number or duration (ns); `want` says what is accepted in the error. */
   readonly check?: { readonly ok: (v: never) => boolean; readonly want: string };
 }
@@ -74,9 +76,15 @@ export function parseCommand<F extends Flags>(command: Command<F>, argv: string[
   for (const [name, f] of Object.entries(all)) {
     options[name] = { type: f.kind === 'boolean' ? 'boolean' : 'string', ...(f.multiple ? { multiple: true } : {}), ...(f.short ? { short: f.short } : {}) };
   }
+  // A lone flag that may stand alone takes its bare value; the next word stays a positional.
+  const end = argv.indexOf('--');
+  const args = argv.map((a, i) => {
+    const f = a.startsWith('--') && (end < 0 || i < end) ? all[a.slice(2)] : undefined;
+    return f?.bare !== undefined ? `${a}=${f.bare}` : a;
+  });
   let raw: ReturnType<typeof parseArgs>;
   try {
-    raw = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    raw = parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {
     throw new UsageError(`esphil ${command.name}: ${flagProblem(e as NodeJS.ErrnoException, all)}; see esphil help ${command.name}`);
   }
@@ -138,7 +146,8 @@ function defaultOf(f: Flag): string | undefined {
 /** The command's full help: usage, summary, every flag with its meaning and default, notes. */
 export function commandHelp(command: Command): string {
   const rows = Object.entries({ ...command.flags, help: HELP_FLAG }).map(([name, f]) => {
-    const left = `${f.short ? `-${f.short}, ` : ''}--${name}${f.kind === 'boolean' ? '' : ` ${f.arg ?? 'V'}`}${f.multiple ? ' (repeatable)' : ''}`;
+    const value = f.kind === 'boolean' ? '' : f.bare !== undefined ? `[=${f.arg ?? 'V'}]` : ` ${f.arg ?? 'V'}`;
+    const left = `${f.short ? `-${f.short}, ` : ''}--${name}${value}${f.multiple ? ' (repeatable)' : ''}`;
     const dflt = defaultOf(f);
     return [left, `${f.meaning}${dflt !== undefined ? ` (default: ${dflt})` : ''}`] as const;
   });

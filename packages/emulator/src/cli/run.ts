@@ -18,6 +18,7 @@ import { TimelinePrinter } from './timeline-printer.ts';
 import { VIEW_FLAGS, viewFromFlags } from './view-flags.ts';
 import { untilInterrupted } from '../view/live.ts';
 import type { ViewServer } from '../view/server.ts';
+import { FIRMWARE_FLAGS, GDB_FLAGS, checkFirmwareFlags, startGdb } from './gdb.ts';
 
 export const command = defineCommand({
   name: 'run',
@@ -25,6 +26,8 @@ export const command = defineCommand({
   summary: 'run scenarios in virtual time',
   flags: {
     'avr-hex': { kind: 'string', arg: 'F.hex', meaning: "run this ATmega168 .hex instead of the scenario's firmware" },
+    ...FIRMWARE_FLAGS,
+    ...GDB_FLAGS,
     junit: { kind: 'string', arg: 'F.xml', meaning: 'write a JUnit XML report for CI systems' },
     trace: { kind: 'string', arg: 'F.jsonl', meaning: "write the run's timeline as JSON lines (docs/trace.md)" },
     vcd: { kind: 'string', arg: 'F.vcd', meaning: 'write SCK/MOSI/MISO/SS/RESET/PD0..PD7 for GTKWave, PulseView, sigrok-cli' },
@@ -43,6 +46,7 @@ export async function main(argv: string[]): Promise<number> {
   if (!parsed) return EXIT_OK;
   const { flags: values, positionals } = parsed;
   if (positionals.length === 0) throw new UsageError('esphil run: name at least one scenario file; see esphil help run');
+  checkFirmwareFlags('run', values);
   if (values['avr-hex']) readInput(values['avr-hex'], 'AVR hex file');
   if (values.view && positionals.length > 1) throw new UsageError(`esphil run: --view shows one scenario; ${positionals.length} were named`);
 
@@ -69,7 +73,7 @@ export async function main(argv: string[]): Promise<number> {
   let view: ViewServer | null = null;
   const many = scenarios.length > 1;
   for (const s of scenarios) {
-    const world = await unusable(`${s.file}: cannot build the node`, () => World.create(worldConfigFor(s.node, { avrHex: values['avr-hex'] })));
+    const world = await unusable(`${s.file}: cannot build the node`, () => World.create(worldConfigFor(s.node, { avrHex: values['avr-hex'], avrElf: values['avr-elf'] })));
     const recorders = openRecorders(world, {
       trace: perScenario(values.trace, s.file, many),
       vcd: perScenario(values.vcd, s.file, many),
@@ -79,10 +83,13 @@ export async function main(argv: string[]): Promise<number> {
     if (view) console.error(`esphil run: view at ${view.url}`);
     const timeline = values.timeline ? new TimelinePrinter(out, { json, progress }) : null;
     timeline?.attach(world);
+    let gdb = null;
     try {
+      gdb = startGdb(world, 'run', values, s.node.gdbPort);
       world.powerOn();
       results.push(await runScenario(s, world, reporter));
     } finally {
+      gdb?.close();
       timeline?.stop();
       await world.close();
       await recorders.close();

@@ -11,6 +11,7 @@ import { openRecorders } from './recorders.ts';
 import { nsToSeconds } from '../replay/timeline.ts';
 import { jsonValue } from '../trace/jsonl.ts';
 import { VIEW_FLAGS, viewFromFlags } from './view-flags.ts';
+import { FIRMWARE_FLAGS, GDB_FLAGS, checkFirmwareFlags, startGdb } from './gdb.ts';
 
 export const command = defineCommand({
   name: 'serve',
@@ -20,6 +21,8 @@ export const command = defineCommand({
     port: { kind: 'number', arg: 'PORT', default: 8883, meaning: 'TCP port of the broker (mutual TLS); 0 lets the system choose', check: { ok: (n: number) => Number.isInteger(n) && n >= 0 && n < 65536, want: 'a TCP port (0-65535)' } },
     host: { kind: 'string', arg: 'HOST', default: '127.0.0.1', meaning: 'address the broker listens on' },
     'avr-hex': { kind: 'string', arg: 'F.hex', meaning: 'run this ATmega168 .hex instead of the bundled firmware' },
+    ...FIRMWARE_FLAGS,
+    ...GDB_FLAGS,
     speed: { kind: 'number', arg: 'N', default: 1, meaning: 'virtual seconds per wall second', check: { ok: (n: number) => n > 0 && n <= 1e6, want: 'a speed factor above 0, at most 1000000' } },
     json: { kind: 'boolean', meaning: 'print one JSON object per line: {"event":"ready","port":N,...}, then node events' },
     pcap: { kind: 'string', arg: 'F.pcap', meaning: 'write the broker-side MQTT session as a pcap' },
@@ -39,8 +42,11 @@ export async function main(argv: string[]): Promise<number> {
   if (positionals.length) throw new UsageError(`esphil serve: unexpected argument ${JSON.stringify(positionals[0])}; see esphil help serve`);
   const { port, speed, host, json } = values;
   const ispPort = values['isp-port'];
+  checkFirmwareFlags('serve', values);
 
-  const world = await unusable('esphil serve: cannot build the node', () => World.create({ ...defaultWorldConfig({ avrHex: values['avr-hex'] }), ispServer: ispPort !== undefined }));
+  const world = await unusable('esphil serve: cannot build the node', () =>
+    World.create({ ...defaultWorldConfig({ avrHex: values['avr-hex'], avrElf: values['avr-elf'] }), ispServer: ispPort !== undefined }),
+  );
   const recorders = openRecorders(world, { pcap: values.pcap, trace: values.trace });
   const view = await viewFromFlags('serve', world, 'esphil serve', values);
   const say = (obj: Record<string, unknown>, text: string) => console.log(json ? JSON.stringify(obj, jsonValue) : text);
@@ -76,13 +82,22 @@ export async function main(argv: string[]): Promise<number> {
   const stop = () => (stopping = true);
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  let gdb;
+  try {
+    gdb = startGdb(world, 'serve', values);
+  } catch (e) {
+    await world.close();
+    throw e;
+  }
   world.powerOn();
   const wallStart = realNow();
   while (!stopping) {
-    const target = BigInt(Math.floor((realNow() - wallStart) * speed * 1e6));
+    // Wall time the world spent stopped by the debugger is not owed to virtual time.
+    const target = BigInt(Math.floor((realNow() - wallStart - (gdb?.haltedWallMs ?? 0)) * speed * 1e6));
     if (target > world.nowNs()) await world.runTo(target);
     await new Promise<void>((r) => realSetTimeout(r, TICK_MS));
   }
+  gdb?.close();
   await isp?.close();
   await view?.close();
   await recorders.close();

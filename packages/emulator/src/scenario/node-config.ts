@@ -29,6 +29,10 @@ export interface NodeCerts {
 
 export interface NodeConfig {
   avrHex?: AvrHexChoice;
+  /** An AVR executable (absolute path) loaded instead of avrHex; its symbols serve the debugger. */
+  avrElf?: string;
+  /** Serve avr-gdb on 127.0.0.1 at this port (0: a free one) while the scenario runs. */
+  gdbPort?: number;
   /** Credentials the sketch was built with. */
   wifi?: { ssid: string; psk: string };
   /** What the access point really has (defaults to `wifi`). */
@@ -51,6 +55,9 @@ export interface NodeConfig {
   transport?: 'memory' | 'tcp';
 }
 
+/** gdbserver's customary port, which `gdb: true` and a bare --gdb take. */
+export const GDB_DEFAULT_PORT = 1234;
+
 /** millis() is an unsigned 32-bit count of milliseconds. */
 const MILLIS_WRAP = 2n ** 32n;
 
@@ -72,7 +79,7 @@ export function readNodeConfig(node: Node | null, src: SourceFile, report: (issu
   const where = new Where(src, 'node', node);
   const config: NodeConfig = { certs: {} };
   if (node === null || (isScalar(node) && node.value === null)) return config;
-  if (!isMap(node)) throw src.issue(node, 'node: expected a mapping (avr-hex, wifi, ap, certs, broker-config, build, debug-log, startup-test, millis-wrap-in, utc, ntp, transport)');
+  if (!isMap(node)) throw src.issue(node, 'node: expected a mapping (avr-hex, avr-elf, gdb, wifi, ap, certs, broker-config, build, debug-log, startup-test, millis-wrap-in, utc, ntp, transport)');
   const p = new Params(node, where);
   const dir = dirname(resolve(src.file));
   const guard = (f: () => void): void => {
@@ -93,6 +100,17 @@ export function readNodeConfig(node: Node | null, src: SourceFile, report: (issu
     'avr-hex': () => {
       const v = p.string('avr-hex');
       config.avrHex = v === 'bundled' ? { bundled: 'sleep' } : v === 'bundled-poll' ? { bundled: 'poll' } : { file: path(p, 'avr-hex', 'AVR hex file') };
+    },
+    'avr-elf': () => {
+      if (p.has('avr-hex')) p.fail('avr-elf', 'give the firmware once: avr-hex or avr-elf, not both');
+      config.avrElf = path(p, 'avr-elf', 'AVR ELF file');
+    },
+    gdb: () => {
+      const v = p.node('gdb');
+      const value = isScalar(v) ? v.value : undefined;
+      if (value === true) config.gdbPort = GDB_DEFAULT_PORT;
+      else if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 65536) config.gdbPort = value;
+      else p.fail('gdb', `expected true or a TCP port (0-65535), got ${JSON.stringify(value ?? null)}`);
     },
     wifi: () => (config.wifi = readCredentials(p.section('wifi'))),
     ap: () => (config.ap = readCredentials(p.section('ap'))),
@@ -135,6 +153,8 @@ function readCredentials(p: Params): { ssid: string; psk: string } {
 export function describeNode(c: NodeConfig): string {
   const parts: string[] = [];
   if (c.avrHex) parts.push('bundled' in c.avrHex ? `avr ${c.avrHex.bundled === 'poll' ? 'bundled-poll' : 'bundled'}` : `avr ${c.avrHex.file}`);
+  if (c.avrElf) parts.push(`avr ${c.avrElf}`);
+  if (c.gdbPort !== undefined) parts.push(`gdb port ${c.gdbPort}`);
   if (c.utcMs !== undefined) parts.push(`utc ${new Date(c.utcMs).toISOString()}`);
   if (c.ntp?.respond === false) parts.push('ntp silent');
   if (c.ntp?.delayNs !== undefined) parts.push(`ntp delay ${formatDuration(c.ntp.delayNs)}`);

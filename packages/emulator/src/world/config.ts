@@ -1,8 +1,12 @@
 // Everything a world needs to exist, resolved to contents (no paths left):
 // built from a scenario's `node:` section or the CLI's flags by resolve.ts.
+import type { AvrElf } from '@esphil/avr-slave';
+
 export interface WorldConfig {
   /** Intel HEX text of the AVR firmware and where it came from (for error messages). */
   avrHex: { text: string; file: string };
+  /** An AVR executable to load instead of avrHex (its symbols and lines serve the debugger). */
+  avrElf?: { elf: AvrElf; file: string };
   /** What the node's sketch was built with. */
   wifi: { ssid: string; psk: string };
   /** What the access point really has. */

@@ -1,6 +1,7 @@
 // The default node: bundled AVR firmware, fixture PKI, the node's own broker
 // configuration, the access point the sketch was built for.
 import { readFileSync } from 'node:fs';
+import { ElfError, parseElf, type AvrElf } from '@esphil/avr-slave';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
 import type { WorldConfig } from './config.ts';
@@ -23,12 +24,29 @@ export function readInput(path: string, what: string): string {
   }
 }
 
-export function defaultWorldConfig(overrides: { avrHex?: string } = {}): WorldConfig {
+/** Reads an AVR executable the user named; unreadable or not a fitting AVR ELF is unusable input (exit 2). */
+export function readElfInput(path: string): { elf: AvrElf; file: string } {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`cannot read AVR ELF file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return { elf: parseElf(new Uint8Array(bytes), path), file: path };
+  } catch (e) {
+    if (e instanceof ElfError) throw new UsageError(`AVR ELF file ${e.message}`);
+    throw e;
+  }
+}
+
+export function defaultWorldConfig(overrides: { avrHex?: string; avrElf?: string } = {}): WorldConfig {
   const pki = (f: string) => readInput(join(PKI, f), 'certificate file');
   const hexFile = overrides.avrHex ?? BUNDLED_HEX;
   const ca = pki('ca.crt');
   return {
     avrHex: { text: readInput(hexFile, 'AVR hex file'), file: hexFile },
+    ...(overrides.avrElf ? { avrElf: readElfInput(overrides.avrElf) } : {}),
     wifi: { ssid: DEFAULT_SSID, psk: DEFAULT_PSK },
     ap: { ssid: DEFAULT_SSID, psk: DEFAULT_PSK },
     node: { caPem: ca, certPem: pki('node.crt'), keyPem: pki('node.key'), brokerHost: 'broker.local' },

@@ -4,9 +4,11 @@ import type { NodeConfig } from '../scenario/node-config.ts';
 import type { WorldConfig } from './config.ts';
 import { BUNDLED_HEX, BUNDLED_POLL_HEX, defaultWorldConfig, readInput } from './defaults.ts';
 
-export function worldConfigFor(node: NodeConfig, overrides: { avrHex?: string } = {}): WorldConfig {
+export function worldConfigFor(node: NodeConfig, overrides: { avrHex?: string; avrElf?: string } = {}): WorldConfig {
   const hex = overrides.avrHex ?? (node.avrHex ? ('file' in node.avrHex ? node.avrHex.file : node.avrHex.bundled === 'poll' ? BUNDLED_POLL_HEX : BUNDLED_HEX) : undefined);
-  const base = defaultWorldConfig({ avrHex: hex });
+  // A firmware named on the command line replaces the scenario's, whichever form either takes.
+  const elf = overrides.avrElf ?? (overrides.avrHex ? undefined : node.avrElf);
+  const base = defaultWorldConfig({ avrHex: hex, avrElf: elf });
   const pem = (path: string | undefined, fallback: string) => (path ? readInput(path, 'certificate file') : fallback);
   const c = node.certs;
   const ca = pem(c.ca, base.node.caPem);

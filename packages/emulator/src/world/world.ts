@@ -53,6 +53,7 @@ export class World implements ScenarioContext {
   private readonly captureSinks: CaptureSink[] = [];
   private readonly relayListeners: ((e: RelayChange) => void)[] = [];
   private readonly espPins = new Map<number, 0 | 1>();
+  private readonly turnHooks: (() => void)[] = [];
   private nodeSubacks = 0;
   /** ESP I/O wake-ups and broker packets: real I/O the network counters cannot see. */
   private ioActivity = 0;
@@ -66,7 +67,8 @@ export class World implements ScenarioContext {
   private constructor(readonly config: WorldConfig) {
     this.clock = new VirtualClock(config.startUtcMs);
     this.avr = new ATmega168();
-    this.avr.loadHex(config.avrHex.text, config.avrHex.file);
+    if (config.avrElf) this.avr.loadProgram(config.avrElf.elf.flash);
+    else this.avr.loadHex(config.avrHex.text, config.avrHex.file);
     this.net = new WorldNetwork({
       clock: this.clock,
       queue: this.queue,
@@ -193,6 +195,11 @@ export class World implements ScenarioContext {
     this.traceSinks.push(sink);
   }
 
+  /** Called at the start of every turn of the event loop, where a debugger may stop the world. */
+  onTurn(hook: () => void): void {
+    this.turnHooks.push(hook);
+  }
+
   onRelays(cb: (e: RelayChange) => void): void {
     this.relayListeners.push(cb);
   }
@@ -293,6 +300,7 @@ export class World implements ScenarioContext {
   async runTo(target: bigint, stop?: () => boolean): Promise<boolean> {
     if (this.closed) throw new Error('the world is closed');
     for (;;) {
+      for (const hook of this.turnHooks) hook();
       this.fireDue();
       await this.settle();
       if (stop?.()) return true;

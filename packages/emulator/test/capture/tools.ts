@@ -21,7 +21,7 @@ function probe(cmd: string, args: string[], why: string): string | undefined {
   return undefined;
 }
 
-export function needTools(...tools: ('tshark' | 'editcap' | 'mosquitto' | 'mosquitto_pub' | 'dumpcap-lo' | 'sigrok-cli' | 'avr-gcc' | 'avrdude' | 'chromium')[]): ToolCheck {
+export function needTools(...tools: ('tshark' | 'editcap' | 'mosquitto' | 'mosquitto_pub' | 'dumpcap-lo' | 'sigrok-cli' | 'avr-gcc' | 'avrdude' | 'chromium' | 'avr-gdb')[]): ToolCheck {
   const reasons: string[] = [];
   for (const t of tools) {
     let r: string | undefined;
@@ -31,6 +31,7 @@ export function needTools(...tools: ('tshark' | 'editcap' | 'mosquitto' | 'mosqu
     if (t === 'avrdude') r = probe('avrdude', ['-?'], 'install Debian package avrdude');
     if (t === 'avr-gcc') r = probe('avr-gcc', ['--version'], 'install Debian packages gcc-avr avr-libc');
     if (t === 'chromium') r = probe(process.env.CHROMIUM ?? '/usr/bin/chromium', ['--version'], 'install Debian package chromium');
+    if (t === 'avr-gdb') r = probe('avr-gdb', ['--version'], 'install Debian package gdb-avr');
     if (t === 'mosquitto') r = spawnSync('mosquitto', ['-h']).error ? 'mosquitto not found; install Debian package mosquitto' : undefined;
     if (t === 'mosquitto_pub') r = spawnSync('mosquitto_pub', ['--help']).error ? 'mosquitto_pub not found; install Debian package mosquitto-clients' : undefined;
     // Listing lo's link-layer types opens the device, so it fails exactly when capturing would (not root, no CAP_NET_RAW).
