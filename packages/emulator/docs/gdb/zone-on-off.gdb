@@ -17,7 +17,7 @@ stepi
 monitor time
 
 # A breakpoint by source line: the ELF's DWARF line table.
-break relay-slave.c:22
+break relay-slave.c:30
 continue
 print/x value
 
