@@ -1,5 +1,5 @@
 // The view's lanes and time axis from real traces, without a browser.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,18 +13,27 @@ import { step } from '../../src/view/web/navigation.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'esphil-view-model-'));
 
-async function trace(scenario: string): Promise<TraceEvent[]> {
-  const file = join(dir, `${scenario}.jsonl`);
-  const run = await esphil(['run', `fixtures/scenarios/${scenario}.yaml`, '--trace', file]);
-  expect(run.code, run.stdout + run.stderr).toBe(0);
+async function trace(scenario: string, exitCode = 0): Promise<TraceEvent[]> {
+  const file = join(dir, `${scenario.replace(/^.*\//, '')}.jsonl`);
+  const run = await esphil(['run', scenario.includes('/') ? scenario : `fixtures/scenarios/${scenario}.yaml`, '--trace', file]);
+  expect(run.code, run.stdout + run.stderr).toBe(exitCode);
   return readTraceFile(file);
 }
+
+const FAILING = `name: zone 2 is not zone 3
+steps:
+  - wait-serial: {match: /MQTT connection.*connected/, since: boot, timeout: 60s}
+  - publish: {topic: irrigation/zone/on, payload: "2 120"}
+  - wait-relays: {zones: [3], timeout: 2s}
+`;
 
 describe('view model', () => {
   let zone: TraceEvent[];
   let expired: TraceEvent[];
+  let failing: TraceEvent[];
   beforeAll(async () => {
-    [zone, expired] = await Promise.all([trace('zone-on-off'), trace('expired-broker-cert')]);
+    writeFileSync(join(dir, 'failing.yaml'), FAILING);
+    [zone, expired, failing] = await Promise.all([trace('zone-on-off'), trace('expired-broker-cert'), trace(join(dir, 'failing.yaml'), 1)]);
   });
 
   it('lays out "2 120": MQTT arrows between the parties, the byte, PORTD and the relay bar', () => {
@@ -51,6 +60,16 @@ describe('view model', () => {
     expect(refused.length).toBeGreaterThan(2);
     expect(refused[0]).toMatchObject({ from: 'node', to: 'broker', label: 'TLS refused 54 BR_ERR_X509_EXPIRED' });
     expect(m.messageT).toContain(refused[0]!.t);
+  });
+
+  it('marks the failed step, with its message, as a target for "next failed step"', () => {
+    const m = buildModel(failing, viewNames());
+    expect(m.failT).toHaveLength(1);
+    const failed = m.steps.find((x) => x.status === 'fail')!;
+    expect(failed.text).toMatch(/^3\. wait-relays/);
+    expect(failed.message).toBeTruthy();
+    expect(step(m.failT, m.start, 1)).toBe(failed.end);
+    expect(step(m.failT, failed.end, 1)).toBeUndefined();
   });
 });
 

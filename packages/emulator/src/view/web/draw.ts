@@ -48,3 +48,13 @@ export function fitText(ctx: CanvasRenderingContext2D, text: string, x: number, 
   ctx.fillText(`${text.slice(0, chars)}…`, x, y);
   return true;
 }
+
+/** An X of half-size r at (x, y), stroked: failures and refusals are crossed, not only coloured. */
+export function cross(ctx: CanvasRenderingContext2D, x: number, y: number, r: number): void {
+  ctx.beginPath();
+  ctx.moveTo(x - r, y - r);
+  ctx.lineTo(x + r, y + r);
+  ctx.moveTo(x + r, y - r);
+  ctx.lineTo(x - r, y + r);
+  ctx.stroke();
+}

@@ -1,6 +1,6 @@
 // Lanes of things that happen at a moment: serial lines, node events, and the
 // scenario's steps (a bar from start to end, a check or a cross at the end).
-import { FONT, fitText, forEachVisible, type Box, type DrawContext } from './draw.ts';
+import { FONT, cross, fitText, forEachVisible, type Box, type DrawContext } from './draw.ts';
 import type { TextMark } from './model.ts';
 
 export function drawTextMarks(c: DrawContext, box: Box, marks: readonly TextMark[], times: readonly number[], colour: string): void {
@@ -33,20 +33,19 @@ export function drawSteps(c: DrawContext, box: Box): void {
     // Shape as well as colour: a check for pass, a cross for fail.
     ctx.strokeStyle = colour;
     ctx.lineWidth = 2;
-    ctx.beginPath();
     if (s.status === 'pass') {
+      ctx.beginPath();
       ctx.moveTo(xe - 4, mid);
       ctx.lineTo(xe - 1, mid + 4);
       ctx.lineTo(xe + 5, mid - 5);
-    } else if (s.status === 'fail') {
-      ctx.moveTo(xe - 4, mid - 4);
-      ctx.lineTo(xe + 4, mid + 4);
-      ctx.moveTo(xe + 4, mid - 4);
-      ctx.lineTo(xe - 4, mid + 4);
-    }
-    ctx.stroke();
+      ctx.stroke();
+    } else if (s.status === 'fail') cross(ctx, xe, mid, 4);
     const next = model.stepT[i + 1];
     ctx.fillStyle = s.status === 'fail' ? pal.fail : pal.fg;
     fitText(ctx, s.text + (s.message ? `: ${s.message}` : ''), x + 4, mid, Math.min(next === undefined ? axis.width : axis.x(next) - 8, axis.width));
   });
+  // Failures on top: a passing step that shares their pixel must not hide them.
+  ctx.strokeStyle = pal.fail;
+  ctx.lineWidth = 2.5;
+  forEachVisible(model.failT, axis, 4, (_, x) => cross(ctx, x, mid, 5));
 }

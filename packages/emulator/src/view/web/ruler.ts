@@ -5,11 +5,23 @@ import { formatTime } from '../../stepper/time.ts';
 import { FONT, type Box, type DrawContext } from './draw.ts';
 
 const MIN_TICK_PX = 90;
-const STEPS = [1, 2, 5];
 
-/** A tick step of 1, 2 or 5 times a power of ten ns, at least MIN_TICK_PX apart. */
+const S = 1e9;
+const MIN = 60 * S;
+const H = 60 * MIN;
+const D = 24 * H;
+/** Tick steps a clock reads well: 1-2-5 below a second, then 10 s, 15 s, 30 s, 1 min... 12 h, days. */
+const TICK_STEPS: readonly number[] = [
+  ...[1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8].flatMap((p) => [1, 2, 5].map((m) => m * p)),
+  ...[1, 2, 5, 10, 15, 30].map((m) => m * S),
+  ...[1, 2, 5, 10, 15, 30].map((m) => m * MIN),
+  ...[1, 2, 3, 6, 12].map((m) => m * H),
+  ...[1, 2, 7, 14, 28].map((m) => m * D),
+];
+
+/** The smallest tick step at least MIN_TICK_PX apart. */
 function tickStep(pxPerNs: number): number {
-  for (let p = 1; ; p *= 10) for (const s of STEPS) if (s * p * pxPerNs >= MIN_TICK_PX || s * p >= 1e15) return s * p;
+  return TICK_STEPS.find((s) => s * pxPerNs >= MIN_TICK_PX) ?? TICK_STEPS[TICK_STEPS.length - 1]!;
 }
 
 /** Clock time with as many decimals as the tick step needs. */

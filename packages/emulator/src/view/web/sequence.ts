@@ -2,7 +2,7 @@
 // node, an arrow per packet (time runs left to right, so arrows are vertical),
 // labelled with the packet when there is room. Keepalives are thin; refusals
 // (a CONNACK with a return code, a refused TLS handshake) are dashed with a cross.
-import { FONT, fitText, forEachVisible, type Box, type DrawContext } from './draw.ts';
+import { FONT, cross, fitText, forEachVisible, type Box, type DrawContext } from './draw.ts';
 import { PARTIES, type Party } from './mqtt-parties.ts';
 
 const NAME_WIDTH = 64;
@@ -43,14 +43,7 @@ export function drawSequence(c: DrawContext, box: Box): void {
     ctx.lineTo(x - 3.5, y1 - dir * 6);
     ctx.lineTo(x + 3.5, y1 - dir * 6);
     ctx.fill();
-    if (m.refused) {
-      ctx.beginPath();
-      ctx.moveTo(x - 4, y1 - 4);
-      ctx.lineTo(x + 4, y1 + 4);
-      ctx.moveTo(x + 4, y1 - 4);
-      ctx.lineTo(x - 4, y1 + 4);
-      ctx.stroke();
-    }
+    if (m.refused) cross(ctx, x, y1, 4);
     if (m.keepalive && !m.refused) return;
     const next = model.mqttT[i + 1];
     const limit = next === undefined ? axis.width : Math.max(axis.x(next) - 4, x + NAME_WIDTH);
