@@ -17,7 +17,7 @@ describe('generatePki (certs <dir>)', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'esphil-pki-')), 'out');
     const set = await generatePki(dir, { notBefore: new Date('2026-01-01T00:00:00Z') });
     const names = set.files.map((f) => f.slice(dir.length + 1)).sort();
-    expect(names).toEqual(['broker.crt', 'broker.key', 'ca.crt', 'ca.key', 'node.crt', 'node.key', 'operator.crt', 'operator.key']);
+    expect(names).toEqual(['broker.crt', 'broker.key', 'ca.crt', 'ca.key', 'node.crt', 'node.key', 'operator.crt', 'operator.key', 'ota-signing.key', 'ota-signing.pub']);
     for (const f of set.files.filter((f) => f.endsWith('.key'))) expect(statSync(f).mode & 0o777).toBe(0o600);
 
     const trust = new TrustStore(readFileSync(join(dir, 'ca.crt'), 'utf8'), 'ca.crt');

@@ -58,6 +58,8 @@ export interface SketchConfig {
   startupTest?: boolean;
   /** ESP8266AVRISP: accept STK500 v1 clients for the AVR on a TCP port (Esp8266.acceptIspClient). */
   ispServer?: boolean;
+  /** The signed AVR update over MQTT (docs/ota.md), checked with this ECDSA P-256 public key (PEM). Off when absent. */
+  otaPublicKeyPem?: string;
 }
 
 export interface EspOptions {

@@ -4,6 +4,7 @@ import type { EspOptions } from './contract.ts';
 import { BOARD_PULL_UPS, checkGpioPin, type Level } from './core/gpio.ts';
 import type { SerialLine } from './core/serial.ts';
 import { Machine, type EspEvent } from './machine.ts';
+import { FlashFs } from './core/flash-fs.ts';
 import { pemCertificates } from './bearssl/x509.ts';
 
 const U32_LIMIT = 2 ** 32;
@@ -28,6 +29,10 @@ export interface EspSnapshot {
 export class Esp8266 {
   private machine: Machine | null = null;
   private readonly external = new Map<number, Level>();
+  /** The ESP's flash file system: survives restarts and power loss. */
+  private readonly flash = new FlashFs();
+  /** Levels this boot's GPIO changes put on the wires. */
+  private readonly driven = new Map<number, Level>();
   private readonly activityCbs: (() => void)[] = [];
   private readonly serialCbs: ((line: SerialLine) => void)[] = [];
   private readonly gpioCbs: ((pin: number, level: Level, tNs: bigint) => void)[] = [];
@@ -70,15 +75,29 @@ export class Esp8266 {
     if (!m) return;
     this.machine = null;
     m.shutdown();
+    this.releasePins(m);
     this.activity();
+  }
+
+  /** Without power or in reset every GPIO is an input: each wire the old boot drove goes to its idle level. */
+  private releasePins(old: Machine): void {
+    const t = old.cpu.now();
+    for (const [pin, level] of this.driven) {
+      const idle = this.external.get(pin) ?? (BOARD_PULL_UPS.has(pin) ? 1 : 0);
+      if (idle !== level) this.gpioCbs.forEach((cb) => cb(pin, idle, t));
+    }
+    this.driven.clear();
   }
 
   private boot(millisAtBoot: bigint, reason: string): void {
     this.bootCount++;
-    const m = new Machine(this.opts, this.opts.clock.nowNs(), millisAtBoot, this.external, {
+    const m = new Machine(this.opts, this.opts.clock.nowNs(), millisAtBoot, this.external, this.flash, {
       activity: () => this.activity(),
       serial: (line) => this.serialCbs.forEach((cb) => cb(line)),
-      gpio: (pin, level, tNs) => this.gpioCbs.forEach((cb) => cb(pin, level, tNs)),
+      gpio: (pin, level, tNs) => {
+        this.driven.set(pin, level);
+        this.gpioCbs.forEach((cb) => cb(pin, level, tNs));
+      },
       restart: (reason) => this.restart(m, reason),
       event: (e) => this.emitEvent(e),
       fault: (err) => {
@@ -98,6 +117,7 @@ export class Esp8266 {
   private restart(old: Machine, reason: string): void {
     if (this.machine !== old) return;
     old.shutdown();
+    this.releasePins(old);
     this.restartReasons.push(reason);
     this.boot(0n, reason);
   }

@@ -23,3 +23,5 @@ export { asctimeUtc } from './core/asctime.ts';
 export { parseZoneCommand, splitZonePayload, type ZoneCommand } from './firmware/zone-command.ts';
 export * from './firmware/sketch.ts';
 export { ESP_STATION_MAC, type EspEvent } from './machine.ts';
+export * from './firmware/ota/ota-protocol.ts';
+export { ATMEGA168_FLASH_BYTES, ATMEGA168_PAGE_BYTES, ATMEGA168_SIGNATURE } from './firmware/ota/avr-isp.ts';

@@ -11,8 +11,9 @@ import { ESP8266WiFiClass } from './core/wifi.ts';
 import { StackThunk } from './bearssl/stack-thunk.ts';
 import { WiFiClientSecure } from './bearssl/wifi-client-secure.ts';
 import { PubSubClient } from './pubsub/pubsub-client.ts';
-import { IrrigationSketch } from './firmware/sketch.ts';
+import { IrrigationSketch, MQTT_CLIENT_ID } from './firmware/sketch.ts';
 import { NodeOta } from './firmware/ota/node-ota.ts';
+import type { FlashFs } from './core/flash-fs.ts';
 
 /** Station MAC (Espressif OUI 5C:CF:7F), fixed so runs are reproducible. */
 export const ESP_STATION_MAC = '5C:CF:7F:00:00:03';
@@ -54,6 +55,7 @@ export class Machine {
     bootNs: bigint,
     millisAtBoot: bigint,
     external: Map<number, Level>,
+    fs: FlashFs,
     private readonly hooks: MachineHooks,
   ) {
     this.cpu = new Cpu(opts.clock, bootNs, millisAtBoot, hooks.activity);
@@ -77,7 +79,7 @@ export class Machine {
     this.pubsub = new PubSubClient(this.cpu, this.client);
     // PubSubClient 2.8 mallocs its packet buffer in the constructor (setBufferSize).
     if (!this.heap.malloc(this.pubsub.getBufferSize(), 'PubSubClient buffer')) throw new Error('PubSubClient buffer: out of heap at boot');
-    this.ota = opts.sketch.ispServer
+    this.ota = opts.sketch.ispServer || opts.sketch.otaPublicKeyPem
       ? new NodeOta(
           {
             cpu: this.cpu,
@@ -85,9 +87,14 @@ export class Machine {
             spi: this.spi,
             heap: this.heap,
             event: (what, detail) => this.event(what, detail),
+            fs,
+            pubsub: this.pubsub,
+            clientId: MQTT_CLIENT_ID,
             updateRelays: () => this.sketch.updateRelays(),
+            sendRelayByte: (value) => this.sketch.sendRelayByte(value),
+            relayBitmap: () => this.sketch.zones.bitmap(),
           },
-          { ispServer: opts.sketch.ispServer },
+          { ispServer: opts.sketch.ispServer, otaPublicKeyPem: opts.sketch.otaPublicKeyPem },
         )
       : null;
     this.sketch = new IrrigationSketch(

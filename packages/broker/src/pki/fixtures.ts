@@ -3,6 +3,7 @@
 import { join, resolve } from 'node:path';
 import { writeCredential, writePublic } from './files.ts';
 import { makeCrl } from './crl.ts';
+import { OTA_PUBLIC_KEY_FILE, OTA_SIGNING_KEY_FILE, writeOtaKeyPair } from './ota-keys.ts';
 import { issueCertificate, newRsaKey, type Issued, type Purpose } from './x509.ts';
 
 const d = (iso: string): Date => new Date(`${iso}T00:00:00Z`);
@@ -73,6 +74,7 @@ topic write irrigation/status/${NODE_CN}/#
 
 user operator
 topic write irrigation/zone/#
+topic write irrigation/ota/#
 topic read #
 `;
 
@@ -102,6 +104,7 @@ export async function writeFixturePki(dir: string): Promise<string[]> {
     writePublic(join(out, name), text, o);
     files.push(join(out, name));
   }
+  files.push(...writeOtaKeyPair(out, OTA_SIGNING_KEY_FILE, OTA_PUBLIC_KEY_FILE, o), ...writeOtaKeyPair(out, 'ota-rogue.key', null, o));
   return files;
 }
 
@@ -128,7 +131,9 @@ windows in virtual time. All dates are 00:00:00 UTC; RSA-2048, SHA-256. Subjects
 ${rows.join('\n')}
 | \`ca.crl\` | issuer ${CA_NAME} | CRL v2 | ca | ${CRL_WINDOW.from} .. ${CRL_WINDOW.to} (thisUpdate .. nextUpdate) | Revokes \`node-revoked.crt\` (revocation date ${CRL_WINDOW.revokedOn}). A broker clock outside its window refuses every client (X509_V_ERR_CRL_NOT_YET_VALID / _HAS_EXPIRED), as OpenSSL does. |
 | \`mosquitto.conf\` | | | | | The node's broker configuration: listener 8883, mutual TLS 1.2+, CRL, CN as user name, ACL. |
-| \`acl\` | | | | | mosquitto ACL: the node reads \`irrigation/#\` and writes \`irrigation/status/${NODE_CN}/#\`; the operator writes \`irrigation/zone/#\` and reads everything. |
+| \`acl\` | | | | | mosquitto ACL: the node reads \`irrigation/#\` and writes \`irrigation/status/${NODE_CN}/#\`; the operator writes \`irrigation/zone/#\` and \`irrigation/ota/#\` (AVR updates) and reads everything. |
+| \`ota-signing.key\` / \`.pub\` | | | | | ECDSA P-256 key pair for signed AVR updates (docs/ota.md): the operator signs with the key, a node built with \`ota: true\` holds the public half. |
+| \`ota-rogue.key\` | | | | | Another P-256 key: images it signs must be refused (\`error bad-signature\`). |
 
 \`rogue-ca.crt\` has exactly the same subject as \`ca.crt\` but its own key: certificates it
 signs must be refused by anything that trusts \`ca.crt\`.

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeCredential, type WriteOptions } from './files.ts';
+import { OTA_PUBLIC_KEY_FILE, OTA_SIGNING_KEY_FILE, writeOtaKeyPair } from './ota-keys.ts';
 import { issueCertificate, newRsaKey, type Issued } from './x509.ts';
 
 export interface PkiClientSpec {
@@ -66,7 +67,7 @@ export async function generatePki(dir: string, opts: GeneratePkiOptions = {}): P
     stems.add(c.file);
   }
   // Check every target first, so a refusal leaves no half-written set behind.
-  const taken = [...stems].flatMap((f) => [`${f}.crt`, `${f}.key`]).filter((f) => existsSync(join(out, f)));
+  const taken = [...[...stems].flatMap((f) => [`${f}.crt`, `${f}.key`]), OTA_SIGNING_KEY_FILE, OTA_PUBLIC_KEY_FILE].filter((f) => existsSync(join(out, f)));
   if (taken.length > 0) throw new Error(`${out}: ${taken.join(', ')} already exist; refusing to overwrite (keys are never reused)`);
   const w: WriteOptions = { overwrite: false };
   const files: string[] = [];
@@ -84,5 +85,7 @@ export async function generatePki(dir: string, opts: GeneratePkiOptions = {}): P
   for (const c of clients) {
     write(c.file, 'clientAuth', issueCertificate({ commonName: c.commonName, notBefore, notAfter, purpose: 'clientAuth', key: newRsaKey() }, ca));
   }
+  // The operator signs AVR updates with this key; nodes built with the update hold the public half.
+  files.push(...writeOtaKeyPair(out, OTA_SIGNING_KEY_FILE, OTA_PUBLIC_KEY_FILE, w));
   return { dir: out, credentials, files };
 }

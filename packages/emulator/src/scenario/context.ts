@@ -18,5 +18,7 @@ export interface ScenarioContext {
   ntp(answer: boolean): void; // whether the NTP server answers requests from now on
   broker(action: 'stop' | 'start' | 'restart'): Promise<void>;
   avrReset(): Promise<void>; // pulse the AVR's RESET
+  espReset(): Promise<void>; // the ESP8266 loses power and boots again (its flash file system stays)
+  otaSigningKeyPem(): string; // the operator's OTA signing key (PEM)
   step(e: { index: number; step: string; status: 'start' | 'pass' | 'fail'; message?: string }): void; // trace hook
 }

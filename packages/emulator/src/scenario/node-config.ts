@@ -25,6 +25,9 @@ export interface NodeCerts {
   /** The operator client the scenario publishes with. */
   operatorCert?: string;
   operatorKey?: string;
+  /** The OTA signing key pair: the node's public key, the operator's private key. */
+  otaPublicKey?: string;
+  otaSigningKey?: string;
 }
 
 export interface NodeConfig {
@@ -53,6 +56,8 @@ export interface NodeConfig {
   utcMs?: number;
   ntp?: { delayNs?: bigint; respond?: boolean };
   transport?: 'memory' | 'tcp';
+  /** The sketch is built with the signed AVR update over MQTT (docs/ota.md); off in the original. */
+  ota?: boolean;
 }
 
 /** gdbserver's customary port, which `gdb: true` and a bare --gdb take. */
@@ -69,6 +74,8 @@ const CERT_KEYS: Record<string, keyof NodeCerts> = {
   'broker-key': 'brokerKey',
   'operator-cert': 'operatorCert',
   'operator-key': 'operatorKey',
+  'ota-public-key': 'otaPublicKey',
+  'ota-signing-key': 'otaSigningKey',
 };
 
 /**
@@ -79,7 +86,7 @@ export function readNodeConfig(node: Node | null, src: SourceFile, report: (issu
   const where = new Where(src, 'node', node);
   const config: NodeConfig = { certs: {} };
   if (node === null || (isScalar(node) && node.value === null)) return config;
-  if (!isMap(node)) throw src.issue(node, 'node: expected a mapping (avr-hex, avr-elf, gdb, wifi, ap, certs, broker-config, build, debug-log, startup-test, millis-wrap-in, utc, ntp, transport)');
+  if (!isMap(node)) throw src.issue(node, 'node: expected a mapping (avr-hex, avr-elf, gdb, wifi, ap, certs, broker-config, build, debug-log, startup-test, millis-wrap-in, utc, ntp, transport, ota)');
   const p = new Params(node, where);
   const dir = dirname(resolve(src.file));
   const guard = (f: () => void): void => {
@@ -137,6 +144,7 @@ export function readNodeConfig(node: Node | null, src: SourceFile, report: (issu
       n.done();
     },
     transport: () => (config.transport = p.oneOf('transport', ['memory', 'tcp'] as const)),
+    ota: () => (config.ota = p.bool('ota', false)),
   };
   for (const [key, read] of Object.entries(readers)) guard(() => p.has(key) && read());
   guard(() => p.done());
@@ -157,6 +165,7 @@ export function describeNode(c: NodeConfig): string {
   if (c.gdbPort !== undefined) parts.push(`gdb port ${c.gdbPort}`);
   if (c.utcMs !== undefined) parts.push(`utc ${new Date(c.utcMs).toISOString()}`);
   if (c.ntp?.respond === false) parts.push('ntp silent');
+  if (c.ota) parts.push('ota');
   if (c.ntp?.delayNs !== undefined) parts.push(`ntp delay ${formatDuration(c.ntp.delayNs)}`);
   if (c.transport) parts.push(`transport ${c.transport}`);
   if (c.build) parts.push(`${c.build} build`);

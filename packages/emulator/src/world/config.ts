@@ -11,8 +11,10 @@ export interface WorldConfig {
   wifi: { ssid: string; psk: string };
   /** What the access point really has. */
   ap: { ssid: string; psk: string };
-  node: { caPem: string; certPem: string; keyPem: string; brokerHost: string };
-  operator: { caPem: string; certPem: string; keyPem: string };
+  /** otaPublicKeyPem: the sketch is built with the signed AVR update (`node: ota: true`), checking with this key. */
+  node: { caPem: string; certPem: string; keyPem: string; brokerHost: string; otaPublicKeyPem?: string };
+  /** otaSigningKeyPem: what the operator signs AVR images with (ota-avr). */
+  operator: { caPem: string; certPem: string; keyPem: string; otaSigningKeyPem: string };
   /** mosquitto.conf of the broker (relative paths inside resolve against it), and a certificate to serve instead of its certfile/keyfile. */
   broker: { confPath: string; cert?: { path: string; pem: string }; key?: { path: string; pem: string } };
   /** The sketch's DEBUG_LOG serial output. */

@@ -12,6 +12,9 @@ export const PKI = join(FIXTURES, 'pki');
 export const BUNDLED_HEX = join(FIXTURES, 'avr', 'relay-slave.hex');
 export const BUNDLED_POLL_HEX = join(FIXTURES, 'avr', 'relay-slave-poll.hex');
 export const DEFAULT_START_UTC = Date.parse('2026-06-01T05:00:00Z');
+/** The OTA signing key pair: the operator signs AVR images, the node (`node: ota: true`) holds the public half. */
+export const OTA_SIGNING_KEY = 'ota-signing.key';
+export const OTA_PUBLIC_KEY = 'ota-signing.pub';
 export const DEFAULT_SSID = 'irrigation';
 export const DEFAULT_PSK = 'irrigation-psk';
 
@@ -50,7 +53,7 @@ export function defaultWorldConfig(overrides: { avrHex?: string; avrElf?: string
     wifi: { ssid: DEFAULT_SSID, psk: DEFAULT_PSK },
     ap: { ssid: DEFAULT_SSID, psk: DEFAULT_PSK },
     node: { caPem: ca, certPem: pki('node.crt'), keyPem: pki('node.key'), brokerHost: 'broker.local' },
-    operator: { caPem: ca, certPem: pki('operator.crt'), keyPem: pki('operator.key') },
+    operator: { caPem: ca, certPem: pki('operator.crt'), keyPem: pki('operator.key'), otaSigningKeyPem: pki(OTA_SIGNING_KEY) },
     broker: { confPath: join(PKI, 'mosquitto.conf') },
     // esphil's node: DEBUG logging, without the start-up test (docs/scenarios.md).
     debugLog: true,

@@ -2,7 +2,8 @@
 // choice the file leaves open takes the default node's value.
 import type { NodeConfig } from '../scenario/node-config.ts';
 import type { WorldConfig } from './config.ts';
-import { BUNDLED_HEX, BUNDLED_POLL_HEX, defaultWorldConfig, readInput } from './defaults.ts';
+import { join } from 'node:path';
+import { BUNDLED_HEX, BUNDLED_POLL_HEX, OTA_PUBLIC_KEY, PKI, defaultWorldConfig, readInput } from './defaults.ts';
 
 export function worldConfigFor(node: NodeConfig, overrides: { avrHex?: string; avrElf?: string } = {}): WorldConfig {
   const hex = overrides.avrHex ?? (node.avrHex ? ('file' in node.avrHex ? node.avrHex.file : node.avrHex.bundled === 'poll' ? BUNDLED_POLL_HEX : BUNDLED_HEX) : undefined);
@@ -17,8 +18,19 @@ export function worldConfigFor(node: NodeConfig, overrides: { avrHex?: string; a
     ...base,
     wifi,
     ap: node.ap ?? wifi,
-    node: { ...base.node, caPem: ca, certPem: pem(c.cert, base.node.certPem), keyPem: pem(c.key, base.node.keyPem) },
-    operator: { caPem: ca, certPem: pem(c.operatorCert, base.operator.certPem), keyPem: pem(c.operatorKey, base.operator.keyPem) },
+    node: {
+      ...base.node,
+      caPem: ca,
+      certPem: pem(c.cert, base.node.certPem),
+      keyPem: pem(c.key, base.node.keyPem),
+      ...(node.ota ? { otaPublicKeyPem: readInput(c.otaPublicKey ?? join(PKI, OTA_PUBLIC_KEY), 'key file') } : {}),
+    },
+    operator: {
+      caPem: ca,
+      certPem: pem(c.operatorCert, base.operator.certPem),
+      keyPem: pem(c.operatorKey, base.operator.keyPem),
+      otaSigningKeyPem: pem(c.otaSigningKey, base.operator.otaSigningKeyPem),
+    },
     broker: {
       confPath: node.brokerConfig ?? base.broker.confPath,
       ...(c.brokerCert ? { cert: { path: c.brokerCert, pem: readInput(c.brokerCert, 'certificate file') } } : {}),

@@ -95,6 +95,7 @@ export class World implements ScenarioContext {
         debugLog: config.debugLog,
         startupTest: config.startupTest,
         ispServer: config.ispServer,
+        otaPublicKeyPem: config.node.otaPublicKeyPem,
       },
       millisAtBoot: config.millisAtBoot,
     });
@@ -420,6 +421,17 @@ export class World implements ScenarioContext {
     this.nodeEvent(`broker-${action}`);
     await this.mqttBroker[action]();
     await this.settle();
+  }
+
+  async espReset(): Promise<void> {
+    this.nodeEvent('esp-power-cycle');
+    this.esp.powerOff();
+    this.esp.powerOn();
+    await this.settle();
+  }
+
+  otaSigningKeyPem(): string {
+    return this.config.operator.otaSigningKeyPem;
   }
 
   async avrReset(): Promise<void> {

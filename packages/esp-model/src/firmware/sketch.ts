@@ -117,6 +117,7 @@ export class IrrigationSketch {
         this.log.log('Subcribed to: ');
         this.log.logln(topic);
       }
+      this.env.ota?.onConnected();
     } else {
       this.log.logln(' try again in 5 seconds.');
       trace('esp-mqtt-connect-failed', {
@@ -131,6 +132,7 @@ export class IrrigationSketch {
   }
 
   callback(topic: string, payload: Uint8Array, length: number): void {
+    if (this.env.ota?.onMessage(topic, payload.subarray(0, length))) return;
     // topicStr is built up to the topic's NUL; payloadStr takes every byte.
     const topicStr = new ArduinoString(topic);
     const payloadStr = ArduinoString.fromBytes(payload, length);
@@ -158,13 +160,18 @@ export class IrrigationSketch {
 
   /** One SPI byte to the AVR: bit n low = relay n energised. */
   updateRelays(): void {
-    const { gpio, spi } = this.env;
     const bitmap = (this.zones.bitmap() ^ 0xff) & 0xff;
     this.log.log('updateRelays: ');
     this.log.logln(bitmap.toString(2)); // String(bitmap, BIN)
+    this.sendRelayByte(bitmap);
+  }
+
+  /** SS low, one byte at 2 MHz mode 0, SS high (the AVR update also sends 0xFF: every relay off). */
+  sendRelayByte(value: number): void {
+    const { gpio, spi } = this.env;
     spi.beginTransaction(RELAY_SPI);
     gpio.digitalWrite(PIN_SS, LOW);
-    spi.transfer(bitmap);
+    spi.transfer(value);
     gpio.digitalWrite(PIN_SS, HIGH);
     spi.endTransaction();
   }

@@ -15,6 +15,8 @@ import { WaitSerialStep } from './wait-serial.ts';
 import { WaitEventStep } from './wait-event.ts';
 import { WifiStep } from './wifi.ts';
 import { NtpStep } from './ntp.ts';
+import { OtaAvrStep } from './ota-avr.ts';
+import { EspResetStep } from './esp-reset.ts';
 
 const ALL: readonly StepClass[] = [
   DelayStep,
@@ -32,6 +34,8 @@ const ALL: readonly StepClass[] = [
   NtpStep,
   BrokerStep,
   AvrResetStep,
+  EspResetStep,
+  OtaAvrStep,
 ];
 
 export const STEP_CLASSES: ReadonlyMap<string, StepClass> = new Map(ALL.map((c) => [c.keyword, c]));
@@ -52,4 +56,6 @@ export {
   WaitSerialStep,
   WaitEventStep,
   WifiStep,
+  EspResetStep,
+  OtaAvrStep,
 };

@@ -14,6 +14,7 @@ export class FakeWorld implements ScenarioContext {
   ntpAnswers = true;
   brokerActions: string[] = [];
   avrResets = 0;
+  espResets = 0;
   trace: TraceCall[] = [];
   readonly serial: Serial[] = [];
   readonly events: { tNs: bigint; what: string; detail?: Record<string, unknown> }[] = [];
@@ -101,6 +102,13 @@ export class FakeWorld implements ScenarioContext {
   }
   async broker(action: 'stop' | 'start' | 'restart'): Promise<void> {
     this.brokerActions.push(action);
+  }
+  async espReset(): Promise<void> {
+    if (this.broken) throw new Error(this.broken);
+    this.espResets++;
+  }
+  otaSigningKeyPem(): string {
+    return '';
   }
   async avrReset(): Promise<void> {
     this.avrResets++;
