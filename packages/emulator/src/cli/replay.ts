@@ -4,7 +4,7 @@
 import { formatVirtual } from '../scenario/duration.ts';
 import { readFileSync } from 'node:fs';
 import { readCaptureFile, CaptureError } from '../capture/index.ts';
-import { planReplay, runReplay, diffTimelines, formatTimelineJson, formatTimelineText, parseTimeline, nsToSeconds, TimelineError, type ReplayWorld } from '../replay/index.ts';
+import { planReplay, runReplay, diffTimelines, formatTimelineJson, formatTimelineText, parseTimeline, TimelineError, type ReplayWorld } from '../replay/index.ts';
 import { loadScenario, type Scenario } from '../scenario/loader.ts';
 import { ScenarioLoadError } from '../scenario/errors.ts';
 import { runScenario } from '../scenario/runner.ts';
@@ -22,7 +22,7 @@ export const command = defineCommand({
   args: '<capture.pcap|capture.pcapng|capture.jsonl>',
   summary: 'replay captured operator commands against the node and print the relay timeline',
   flags: {
-    json: { kind: 'boolean', meaning: 'print the relay timeline as {"event":"relays","t":...,"on":[...]} lines (t: seconds after the node subscribed)' },
+    json: { kind: 'boolean', meaning: 'print the relay timeline as {"event":"relays","t":"<ns>","on":[...]} lines (t: since the node subscribed)' },
     speed: { kind: 'number', arg: 'N', default: 1, meaning: 'divide the gaps between commands by N', check: { ok: (n: number) => n > 0, want: 'a number above 0' } },
     from: { kind: 'duration', arg: 'D', meaning: 'only commands captured D after the capture start or later (e.g. 90s)', check: nonNegative, defaultText: 'the capture start' },
     to: { kind: 'duration', arg: 'D', meaning: 'only commands captured before D after the capture start', check: nonNegative, defaultText: 'the capture end' },
@@ -46,10 +46,6 @@ export async function main(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('esphil replay: name one capture file; see esphil help replay');
   const file = positionals[0]!;
   const { speed } = values;
-  const seconds = (ns: bigint | undefined) => (ns === undefined ? undefined : nsToSeconds(ns));
-  const fromS = seconds(values.from);
-  const toS = seconds(values.to);
-  const toleranceS = nsToSeconds(values.tolerance);
 
   let capture;
   try {
@@ -61,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
   for (const w of capture.warnings) console.error(`warning: ${w.message}`);
   let plan;
   try {
-    plan = planReplay(capture, { speed, fromS, toS, ...(values.topic.length ? { topics: values.topic } : {}) });
+    plan = planReplay(capture, { speed, fromNs: values.from, toNs: values.to, ...(values.topic.length ? { topics: values.topic } : {}) });
   } catch (e) {
     throw new UsageError(`esphil replay: ${(e as Error).message}`);
   }
@@ -116,9 +112,9 @@ export async function main(argv: string[]): Promise<number> {
       onCommand: (c, i, t) => log(`[${formatVirtual(t)}] command ${i + 1}/${plan.commands.length} (${c.where}): ${c.topic} ${JSON.stringify(c.payload.toString('utf8'))}`),
     });
     if (json) for (const c of result.timeline) console.log(formatTimelineJson(c));
-    else log(`relay timeline (seconds after the node subscribed):\n${formatTimelineText(result.timeline)}`);
+    else log(`relay timeline (time since the node subscribed):\n${formatTimelineText(result.timeline)}`);
     if (expected) {
-      const diff = diffTimelines(expected, result.timeline, { toleranceS, expectedName: values.expect });
+      const diff = diffTimelines(expected, result.timeline, { toleranceNs: values.tolerance, expectedName: values.expect });
       if (!diff.equal) {
         process.stderr.write(diff.text);
         return EXIT_FAILED;

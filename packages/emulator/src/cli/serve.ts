@@ -8,7 +8,6 @@ import { realNow, realSetTimeout } from '../world/clock.ts';
 import { defineCommand, parseCommand } from './flags.ts';
 import { UsageError, unusable } from './errors.ts';
 import { openRecorders } from './recorders.ts';
-import { nsToSeconds } from '../replay/timeline.ts';
 import { jsonValue } from '../trace/jsonl.ts';
 import { VIEW_FLAGS, viewFromFlags } from './view-flags.ts';
 import { FIRMWARE_FLAGS, GDB_FLAGS, checkFirmwareFlags, startGdb } from './gdb.ts';
@@ -50,10 +49,10 @@ export async function main(argv: string[]): Promise<number> {
   const recorders = openRecorders(world, { pcap: values.pcap, trace: values.trace });
   const view = await viewFromFlags('serve', world, 'esphil serve', values);
   const say = (obj: Record<string, unknown>, text: string) => console.log(json ? JSON.stringify(obj, jsonValue) : text);
-  world.onRelays((e) => say({ event: 'relays', t: nsToSeconds(e.tNs), on: e.on }, `[${formatVirtual(e.tNs)}] relays ${e.on.length ? 'on: ' + e.on.join(', ') : 'all off'}`));
+  world.onRelays((e) => say({ event: 'relays', t: e.tNs, on: e.on }, `[${formatVirtual(e.tNs)}] relays ${e.on.length ? 'on: ' + e.on.join(', ') : 'all off'}`));
   world.onTrace((e) => {
-    if (e.kind === 'serial') say({ event: 'serial', t: nsToSeconds(e.t), text: e.text }, `[${formatVirtual(e.t)}] serial: ${e.text}`);
-    else if (e.kind === 'node') say({ event: 'node', t: nsToSeconds(e.t), what: e.what, ...(e.detail ?? {}) }, `[${formatVirtual(e.t)}] ${e.what}${e.detail ? ' ' + JSON.stringify(e.detail, jsonValue) : ''}`);
+    if (e.kind === 'serial') say({ event: 'serial', t: e.t, text: e.text }, `[${formatVirtual(e.t)}] serial: ${e.text}`);
+    else if (e.kind === 'node') say({ event: 'node', t: e.t, what: e.what, ...(e.detail ?? {}) }, `[${formatVirtual(e.t)}] ${e.what}${e.detail ? ' ' + JSON.stringify(e.detail, jsonValue) : ''}`);
   });
 
   let listening: { port: number; host: string };

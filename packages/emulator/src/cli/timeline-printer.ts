@@ -4,7 +4,6 @@
 import { formatVirtual } from '../scenario/duration.ts';
 import type { World } from '../world/world.ts';
 import type { TraceEvent } from '../trace/events.ts';
-import { nsToSeconds } from '../replay/timeline.ts';
 import { jsonValue } from '../trace/jsonl.ts';
 
 interface Out {
@@ -25,7 +24,7 @@ export class TimelinePrinter {
       const line = this.describe(e);
       if (!line) return;
       this.opts.progress?.clear();
-      this.out.write(this.opts.json ? `${JSON.stringify({ event: e.kind, t: nsToSeconds(e.t), ...line.fields }, jsonValue)}\n` : `  ${formatVirtual(e.t).padStart(12)}  ${line.text}\n`);
+      this.out.write(this.opts.json ? `${JSON.stringify({ event: e.kind, t: e.t, ...line.fields }, jsonValue)}\n` : `  ${formatVirtual(e.t).padStart(14)}  ${line.text}\n`);
       this.opts.progress?.draw();
     });
   }

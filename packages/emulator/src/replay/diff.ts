@@ -2,7 +2,8 @@
 // longest-common-subsequence, so one missing change shows as one line rather
 // than shifting every later comparison; aligned changes must agree in time
 // within the tolerance.
-import type { RelayChange } from './timeline.ts';
+import { formatSinceSubscribed as fmtT, type RelayChange } from './timeline.ts';
+import { formatDuration } from '../scenario/duration.ts';
 
 export interface TimelineDifference {
   kind: 'missing' | 'unexpected' | 'late' | 'early';
@@ -20,20 +21,17 @@ export interface TimelineDiff {
 }
 
 export interface DiffOptions {
-  /** Largest time difference still equal, in seconds. Default 0.001. */
-  toleranceS?: number;
+  /** Largest time difference still equal, in ns. Default 1 ms. */
+  toleranceNs?: bigint;
   expectedName?: string;
 }
 
 const key = (c: RelayChange) => c.on.join(',');
 const fmtOn = (on: number[]) => (on.length === 0 ? 'none' : on.join(', '));
-const fmtT = (t: number) => `${t.toFixed(6)} s`;
-const us = (t: number) => Math.round(t * 1e6);
 
 export function diffTimelines(expected: RelayChange[], actual: RelayChange[], opts: DiffOptions = {}): TimelineDiff {
-  const tol = opts.toleranceS ?? 0.001;
-  if (!Number.isFinite(tol) || tol < 0) throw new RangeError(`tolerance must be a number of seconds >= 0, got ${tol}`);
-  const tolUs = us(tol);
+  const tol = opts.toleranceNs ?? 1_000_000n;
+  if (tol < 0n) throw new RangeError(`tolerance must be >= 0, got ${tol} ns`);
   const n = expected.length;
   const m = actual.length;
   // LCS table on zone sets; timelines are short (one line per relay change).
@@ -50,8 +48,8 @@ export function diffTimelines(expected: RelayChange[], actual: RelayChange[], op
     const e = expected[i];
     const a = actual[j];
     if (e && a && key(e) === key(a)) {
-      const d = us(a.t) - us(e.t);
-      if (Math.abs(d) > tolUs) differences.push({ kind: d > 0 ? 'late' : 'early', expected: e, actual: a });
+      const d = a.t - e.t;
+      if (d > tol || -d > tol) differences.push({ kind: d > 0 ? 'late' : 'early', expected: e, actual: a });
       i++;
       j++;
     } else if (e && (!a || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
@@ -66,10 +64,10 @@ export function diffTimelines(expected: RelayChange[], actual: RelayChange[], op
     if (d.kind === 'missing') return `  - at ${fmtT(d.expected!.t)} expected on: ${fmtOn(d.expected!.on)}, not seen`;
     if (d.kind === 'unexpected') return `  + at ${fmtT(d.actual!.t)} on: ${fmtOn(d.actual!.on)}, not expected`;
     const delta = d.actual!.t - d.expected!.t;
-    return `  ~ on: ${fmtOn(d.expected!.on)} expected at ${fmtT(d.expected!.t)}, seen at ${fmtT(d.actual!.t)} (${delta > 0 ? '+' : ''}${delta.toFixed(6)} s, ${d.kind})`;
+    return `  ~ on: ${fmtOn(d.expected!.on)} expected at ${fmtT(d.expected!.t)}, seen at ${fmtT(d.actual!.t)} (${delta > 0n ? '+' : '-'}${formatDuration(delta > 0n ? delta : -delta)}, ${d.kind})`;
   });
   const name = opts.expectedName ? ` ${opts.expectedName}` : '';
-  const tolText = `tolerance ${(tol * 1000).toFixed(3).replace(/\.?0+$/, '')} ms`;
+  const tolText = `tolerance ${formatDuration(tol)}`;
   const text =
     differences.length === 0
       ? `relay timeline matches${name} (${n} changes, ${tolText})\n`

@@ -2,7 +2,7 @@ export { diffTimelines, type DiffOptions, type TimelineDiff, type TimelineDiffer
 export { NODE_CLIENT_ID, NODE_TOPICS, planReplay, type ReplayCommand, type ReplayPlan, type ReplayPlanOptions } from './plan.ts';
 export { runReplay, zoneTimersDeadlineNs, ZONE_ON_TOPIC, type ReplayResult, type ReplayRunOptions, type ReplayWorld } from './run.ts';
 export {
-  formatTimelineJson, formatTimelineText, nsToSeconds, parseTimeline, TimelineError, toTimeline,
+  formatTimelineJson, formatTimelineText, formatSinceSubscribed, parseTimeline, TimelineError, toTimeline,
   type ParseTimelineOptions, type RelayChange, type RelayEventNs,
 } from './timeline.ts';
 export { topicMatches, validateTopicFilter } from './topic-filter.ts';

@@ -34,8 +34,8 @@ describe('planReplay', () => {
     expect(show(planReplay(capture(packets), { speed: 4 }))).toEqual(['0s irrigation/zone/on "2 120"', '2.625s irrigation/zone/on "5 30"', '4.5s irrigation/zone/off "5"']);
   });
 
-  it('--from/--to select by seconds from the capture start and offsets count from --from', () => {
-    const plan = planReplay(capture(packets), { fromS: 10, toS: 20 });
+  it('--from/--to select by time from the capture start and offsets count from --from', () => {
+    const plan = planReplay(capture(packets), { fromNs: 10_000_000_000n, toNs: 20_000_000_000n });
     expect(show(plan)).toEqual(['2.5s irrigation/zone/on "5 30"']);
     expect(plan.skipped.outsideWindow).toBe(2); // 2 s is before, 20 s is not before --to
   });
@@ -59,12 +59,12 @@ describe('planReplay', () => {
   it.each([
     [{ speed: 0 }, 'speed must be a number > 0, got 0'],
     [{ speed: Number.NaN }, 'speed must be a number > 0, got NaN'],
-    [{ fromS: -1 }, 'from must be a number >= 0, got -1'],
-    [{ fromS: 5, toS: 5 }, 'to (5 s) must be after from (5 s)'],
+    [{ fromNs: -1n }, 'from and to must be >= 0, got -1 ns and 0 ns'],
+    [{ fromNs: 5_000_000_000n, toNs: 5_000_000_000n }, 'to (5s) must be after from (5s)'],
     [{ topics: [] }, 'at least one topic filter is needed'],
     [{ topics: ['a/#/b'] }, `topic filter "a/#/b": '#' must be a whole level and the last one`],
     [{ topics: ['irrigation/zone+'] }, `topic filter "irrigation/zone+": '+' must be a whole level`],
-  ])('rejects %j', (opts, message) => {
+  ])('rejects case %#', (opts, message) => {
     expect(() => planReplay(capture(packets), opts)).toThrow(message);
   });
 });

@@ -5,6 +5,7 @@ import { byTime } from '../capture/numbers.ts';
 import { MQTT_CLIENT_ID, TOPIC_ZONE_OFF, TOPIC_ZONE_ON, TOPIC_ZONE_STATUS } from '@esphil/esp-model';
 import type { CapturedPacket } from '../capture/types.ts';
 import { topicMatches, validateTopicFilter } from './topic-filter.ts';
+import { formatDuration } from '../scenario/duration.ts';
 
 /** The sketch's MQTT client id and subscriptions (DESIGN.md, "The node being emulated"). */
 export const NODE_CLIENT_ID = MQTT_CLIENT_ID;
@@ -17,10 +18,10 @@ export interface ReplayPlanOptions {
   topics?: string[];
   /** Replay speed: gaps between commands are divided by it. Default 1. */
   speed?: number;
-  /** Only commands captured at or after this many seconds from the capture start; offsets then count from here. */
-  fromS?: number;
-  /** Only commands captured before this many seconds from the capture start. */
-  toS?: number;
+  /** Only commands captured at or after this long (ns) from the capture start; offsets then count from here. */
+  fromNs?: bigint;
+  /** Only commands captured before this long (ns) from the capture start. */
+  toNs?: bigint;
 }
 
 export interface ReplayCommand {
@@ -52,22 +53,19 @@ function finiteAtLeast(name: string, v: number | undefined, min: number, strict:
   }
 }
 
-const secondsToNs = (s: number) => BigInt(Math.round(s * 1e9));
 
 export function planReplay(capture: { packets: CapturedPacket[]; startNs: bigint }, opts: ReplayPlanOptions = {}): ReplayPlan {
   const node = opts.nodeClientId ?? NODE_CLIENT_ID;
   const topics = opts.topics ?? NODE_TOPICS;
   const speed = opts.speed ?? 1;
   finiteAtLeast('speed', speed, 0, true);
-  finiteAtLeast('from', opts.fromS, 0, false);
-  finiteAtLeast('to', opts.toS, 0, false);
-  if (opts.fromS !== undefined && opts.toS !== undefined && opts.toS <= opts.fromS) {
-    throw new RangeError(`to (${opts.toS} s) must be after from (${opts.fromS} s)`);
+  const { fromNs, toNs } = opts;
+  if ((fromNs ?? 0n) < 0n || (toNs ?? 0n) < 0n) throw new RangeError(`from and to must be >= 0, got ${fromNs ?? 0n} ns and ${toNs ?? 0n} ns`);
+  if (fromNs !== undefined && toNs !== undefined && toNs <= fromNs) {
+    throw new RangeError(`to (${formatDuration(toNs)}) must be after from (${formatDuration(fromNs)})`);
   }
   if (topics.length === 0) throw new RangeError('at least one topic filter is needed');
   topics.forEach(validateTopicFilter);
-  const fromNs = opts.fromS === undefined ? undefined : secondsToNs(opts.fromS);
-  const toNs = opts.toS === undefined ? undefined : secondsToNs(opts.toS);
   const skipped = { fromNode: 0, deliveries: 0, otherTopics: 0, outsideWindow: 0 };
   const chosen: CapturedPacket[] = [];
   for (const p of capture.packets) {

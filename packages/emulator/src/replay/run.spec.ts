@@ -32,7 +32,7 @@ describe('runReplay', () => {
       { tNs: t0 + 20n * S, topic: 'irrigation/zone/on', payload: '5 0', qos: 2, retain: false },
     ]);
     expect(seen).toEqual([`0 2 120 @${t0}`, `1 5 30 @${t0 + 10n * S}`, `2 5 0 @${t0 + 20n * S}`]);
-    expect(r.timeline).toEqual([{ t: 0.002, on: [2] }, { t: 10.002, on: [5] }, { t: 20.002, on: [] }]);
+    expect(r.timeline).toEqual([{ t: 2_000_000n, on: [2] }, { t: 10_002_000_000n, on: [5] }, { t: 20_002_000_000n, on: [] }]);
     // Settles until the longest timer ("2 120", from offset 0) has expired, plus 1 s.
     expect(r.endNs).toBe(t0 + 121n * S);
     expect(r.events[0]).toEqual({ tNs: 500n * MS, on: [] });
@@ -40,19 +40,19 @@ describe('runReplay', () => {
 
   it('follows a zone timer to its end', async () => {
     const r = await runReplay(new FakeWorld(), planOf([[0, '3 45']]));
-    expect(r.timeline).toEqual([{ t: 0.002, on: [3] }, { t: 45.002, on: [] }]);
+    expect(r.timeline).toEqual([{ t: 2_000_000n, on: [3] }, { t: 45_002_000_000n, on: [] }]);
   });
 
   it('keeps stepping while a relay is still on after the timers should have expired', async () => {
     const w = new FakeWorld({ timerLagNs: 4n * S + 500n * MS });
     const r = await runReplay(w, planOf([[0, '1 10']]));
-    expect(r.timeline).toEqual([{ t: 0.002, on: [1] }, { t: 14.502, on: [] }]);
+    expect(r.timeline).toEqual([{ t: 2_000_000n, on: [1] }, { t: 14_502_000_000n, on: [] }]);
     expect(r.endNs - r.subscribedAtNs).toBe(15n * S); // deadline 11 s, then 1 s steps until off
   });
 
   it('stops at the settle cap (default 1 h) with a relay still on', async () => {
     const r = await runReplay(new FakeWorld(), planOf([[0, '4 7200']]));
-    expect(r.timeline).toEqual([{ t: 0.002, on: [4] }]);
+    expect(r.timeline).toEqual([{ t: 2_000_000n, on: [4] }]);
     expect(r.endNs - r.subscribedAtNs).toBe(3600n * S);
     const capped = await runReplay(new FakeWorld(), planOf([[0, '4 7200']]), { maxSettleNs: 60n * S });
     expect(capped.endNs - capped.subscribedAtNs).toBe(60n * S);
@@ -61,7 +61,7 @@ describe('runReplay', () => {
   it('runs a fixed settle period when asked', async () => {
     const r = await runReplay(new FakeWorld(), planOf([[0, '2 120'], [5, '2 0']]), { settle: 30n * S });
     expect(r.endNs - r.subscribedAtNs).toBe(35n * S);
-    expect(r.timeline).toEqual([{ t: 0.002, on: [2] }, { t: 5.002, on: [] }]);
+    expect(r.timeline).toEqual([{ t: 2_000_000n, on: [2] }, { t: 5_002_000_000n, on: [] }]);
   });
 
   it('honours the plan\'s speed', async () => {

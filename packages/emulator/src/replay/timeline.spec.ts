@@ -4,7 +4,7 @@ import { formatTimelineJson, formatTimelineText, parseTimeline, TimelineError, t
 const S = 1_000_000_000n;
 
 describe('toTimeline', () => {
-  it('keeps changes from the subscription on, in µs, dropping non-changes', () => {
+  it('keeps changes from the subscription on, exact in ns, dropping non-changes', () => {
     const events = [
       { tNs: 1n * S, on: [] }, // AVR boot: before the subscription, sets the starting state
       { tNs: 9n * S, on: [] }, // no change at the subscription
@@ -13,19 +13,19 @@ describe('toTimeline', () => {
       { tNs: 20n * S, on: [7, 5] },
       { tNs: 40n * S + 999n, on: [] },
     ];
-    expect(toTimeline(events, 8n * S)).toEqual([{ t: 4.001234, on: [2] }, { t: 12, on: [5, 7] }, { t: 32.000000, on: [] }]);
+    expect(toTimeline(events, 8n * S)).toEqual([{ t: 4n * S + 1_234_567n, on: [2] }, { t: 12n * S, on: [5, 7] }, { t: 32n * S + 999n, on: [] }]);
   });
   it('formats JSON lines and text', () => {
-    expect(formatTimelineJson({ t: 4.001234, on: [2] })).toBe('{"event":"relays","t":4.001234,"on":[2]}');
-    expect(formatTimelineText([{ t: 4.001234, on: [2] }, { t: 130, on: [] }])).toBe('      4.001234 s  on: 2\n    130.000000 s  on: none\n');
+    expect(formatTimelineJson({ t: 4n * S + 1_234_000n, on: [2] })).toBe('{"event":"relays","t":"4001234000","on":[2]}');
+    expect(formatTimelineText([{ t: 4n * S + 1_234_000n, on: [2] }, { t: 130n * S, on: [] }])).toBe('   +4s 1ms 234us  on: 2\n       +2min 10s  on: none\n');
     expect(formatTimelineText([])).toBe('no relay changes\n');
   });
 });
 
 describe('parseTimeline', () => {
   it('reads relays lines and ignores other events', () => {
-    const text = '{"event":"ready","port":8883}\n{"event":"relays","t":0.002,"on":[2]}\n\n{"event":"node","what":"x"}\n{"event":"relays","t":120.0020004,"on":[]}\n';
-    expect(parseTimeline(text, 'exp.jsonl')).toEqual([{ t: 0.002, on: [2] }, { t: 120.002, on: [] }]);
+    const text = '{"event":"ready","port":8883}\n{"event":"relays","t":"2000000","on":[2]}\n\n{"event":"node","what":"x"}\n{"event":"relays","t":"120002000400","on":[]}\n';
+    expect(parseTimeline(text, 'exp.jsonl')).toEqual([{ t: 2_000_000n, on: [2] }, { t: 120_002_000_400n, on: [] }]);
   });
 
   it('takes relay events from a trace, placed after the SUBACK that completes the node\'s subscriptions', () => {
@@ -43,21 +43,21 @@ describe('parseTimeline', () => {
       JSON.stringify({ kind: 'relays', t: '6000201000', on: [3], portd: 0xf7, ddrd: 255 }),
       JSON.stringify({ kind: 'serial', t: '6000300000', text: 'zone 3 on' }),
     ];
-    expect(parseTimeline(lines.join('\n'), 'trace.jsonl')).toEqual([{ t: 1, on: [3] }]);
+    expect(parseTimeline(lines.join('\n'), 'trace.jsonl')).toEqual([{ t: S, on: [3] }]);
     expect(() => parseTimeline(lines.slice(0, -4).join('\n') + '\n' + lines.at(-2), 'short.jsonl')).toThrow(
       'short.jsonl:0: trace has relay events but no SUBACK to sec_mqtt_client_00_03 completing its subscriptions (irrigation/zone/on, irrigation/zone/off, irrigation/zone/status), so there is no t = 0',
     );
   });
 
   it.each([
-    ['{"event":"relays","t":"1","on":[]}', 'x.jsonl:2: "t" must be a number of seconds >= 0, got "1"'],
-    ['{"event":"relays","t":1,"on":[8]}', 'x.jsonl:2: "on" must be an array of zone numbers 0..7, got [8]'],
-    ['{"event":"relays","t":1,"on":"2"}', 'x.jsonl:2: "on" must be an array of zone numbers 0..7, got "2"'],
-    ['{"kind":"relays","t":1,"on":[]}', 'x.jsonl:2: trace "t" must be a decimal string of nanoseconds, got 1'],
+    ['{"event":"relays","t":1.5,"on":[]}', 'x.jsonl:2: "t" must be a decimal string of nanoseconds, got 1.5'],
+    ['{"event":"relays","t":"1","on":[8]}', 'x.jsonl:2: "on" must be an array of zone numbers 0..7, got [8]'],
+    ['{"event":"relays","t":"1","on":"2"}', 'x.jsonl:2: "on" must be an array of zone numbers 0..7, got "2"'],
+    ['{"kind":"relays","t":1,"on":[]}', 'x.jsonl:2: "t" must be a decimal string of nanoseconds, got 1'],
     ['nope', 'x.jsonl:2: not JSON'],
-    ['{"event":"relays","t":0.5,"on":[]}', 'x.jsonl:0: relay changes are not in time order (0.5 s after 1 s)'],
+    ['{"event":"relays","t":"500000000","on":[]}', 'x.jsonl:0: relay changes are not in time order (+500ms after +1s)'],
   ])('names the line of %s', (line, message) => {
-    const text = `{"event":"relays","t":1,"on":[1]}\n${line}\n`;
+    const text = `{"event":"relays","t":"1000000000","on":[1]}\n${line}\n`;
     expect(() => parseTimeline(text, 'x.jsonl')).toThrow(TimelineError);
     expect(() => parseTimeline(text, 'x.jsonl')).toThrow(message);
   });

@@ -1,14 +1,15 @@
 // The relay timeline of a replay: one line per change of the energised zones,
-//   {"event":"relays","t":<s since the node subscribed, µs precision>,"on":[zones]}
+//   {"event":"relays","t":"<ns since the node subscribed>","on":[zones]}
 // the same lines `esphil serve --json` prints. Expected timelines are read from
 // such lines or taken from an esphil trace (its "relays" events).
 import { byTime } from '../capture/numbers.ts';
+import { formatDuration } from '../scenario/duration.ts';
 import { NODE_CLIENT_ID, NODE_TOPICS } from './plan.ts';
 import { topicMatches } from './topic-filter.ts';
 
 export interface RelayChange {
-  /** Seconds since the node subscribed, rounded to the microsecond. */
-  t: number;
+  /** Nanoseconds since the node subscribed. */
+  t: bigint;
   /** Energised zones, ascending. */
   on: number[];
 }
@@ -29,7 +30,6 @@ export class TimelineError extends Error {
   }
 }
 
-export const nsToSeconds = (ns: bigint): number => Number(ns / 1000n) / 1e6;
 const sameSet = (a: number[], b: number[]) => a.length === b.length && a.every((z, i) => z === b[i]);
 const ascending = (on: number[]) => [...on].sort((a, b) => a - b);
 
@@ -45,26 +45,34 @@ export function toTimeline(events: RelayEventNs[], subscribedNs: bigint): RelayC
     const on = ascending(e.on);
     if (prev && sameSet(prev, on)) continue;
     prev = on;
-    if (e.tNs >= subscribedNs) out.push({ t: nsToSeconds(e.tNs - subscribedNs), on });
+    if (e.tNs >= subscribedNs) out.push({ t: e.tNs - subscribedNs, on });
   }
   return out;
 }
 
 export function formatTimelineJson(c: RelayChange): string {
-  return JSON.stringify({ event: 'relays', t: c.t, on: c.on });
+  return JSON.stringify({ event: 'relays', t: String(c.t), on: c.on });
 }
 
 const fmtOn = (on: number[]) => (on.length === 0 ? 'none' : on.join(', '));
 
-/** Human-readable: "  120.000000 s  on: 2". */
+/** A time since the node subscribed, as a duration: "+2min 0.5s" style ("+2min 500ms"). */
+export const formatSinceSubscribed = (t: bigint): string => `+${formatDuration(t)}`;
+
+/** Human-readable: "          +2min  on: 2". */
 export function formatTimelineText(tl: RelayChange[]): string {
   if (tl.length === 0) return 'no relay changes\n';
-  return tl.map((c) => `${c.t.toFixed(6).padStart(14)} s  on: ${fmtOn(c.on)}\n`).join('');
+  return tl.map((c) => `${formatSinceSubscribed(c.t).padStart(16)}  on: ${fmtOn(c.on)}\n`).join('');
 }
 
 function zones(v: unknown, fail: (m: string) => never): number[] {
   if (!Array.isArray(v) || !v.every((z) => Number.isInteger(z) && z >= 0 && z < 8)) fail(`"on" must be an array of zone numbers 0..7, got ${JSON.stringify(v)}`);
   return ascending(v as number[]);
+}
+
+function nanoseconds(t: unknown, fail: (m: string) => never): bigint {
+  if (typeof t !== 'string' || !/^\d+$/.test(t)) fail(`"t" must be a decimal string of nanoseconds, got ${JSON.stringify(t)}`);
+  return BigInt(t as string);
 }
 
 export interface ParseTimelineOptions {
@@ -98,11 +106,9 @@ export function parseTimeline(text: string, file: string, opts: ParseTimelineOpt
     }
     if (o === null || typeof o !== 'object' || Array.isArray(o)) fail('expected a JSON object');
     if (o.event === 'relays') {
-      if (typeof o.t !== 'number' || !Number.isFinite(o.t) || o.t < 0) fail(`"t" must be a number of seconds >= 0, got ${JSON.stringify(o.t)}`);
-      direct.push({ t: Math.round((o.t as number) * 1e6) / 1e6, on: zones(o.on, fail) });
+      direct.push({ t: nanoseconds(o.t, fail), on: zones(o.on, fail) });
     } else if (o.kind === 'relays' || o.kind === 'mqtt') {
-      if (typeof o.t !== 'string' || !/^\d+$/.test(o.t)) fail(`trace "t" must be a decimal string of nanoseconds, got ${JSON.stringify(o.t)}`);
-      const tNs = BigInt(o.t as string);
+      const tNs = nanoseconds(o.t, fail);
       if (o.kind === 'relays') traced.push({ tNs, on: zones(o.on, fail) });
       else subs.see(o, tNs);
     }
@@ -110,7 +116,7 @@ export function parseTimeline(text: string, file: string, opts: ParseTimelineOpt
   if (direct.length > 0 && traced.length > 0) throw new TimelineError(file, 1, 'mixes {"event":"relays"} lines and trace {"kind":"relays"} events');
   if (traced.length === 0) {
     for (let i = 1; i < direct.length; i++) {
-      if (direct[i]!.t < direct[i - 1]!.t) throw new TimelineError(file, 0, `relay changes are not in time order (${direct[i]!.t} s after ${direct[i - 1]!.t} s)`);
+      if (direct[i]!.t < direct[i - 1]!.t) throw new TimelineError(file, 0, `relay changes are not in time order (${formatSinceSubscribed(direct[i]!.t)} after ${formatSinceSubscribed(direct[i - 1]!.t)})`);
     }
     return direct;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatVirtual, parseDuration } from './duration.ts';
+import { formatDuration, formatUtc, formatVirtual, parseDuration, parseVirtual } from './duration.ts';
 
 describe('parseDuration', () => {
   it.each([
@@ -51,8 +51,23 @@ describe('formatDuration', () => {
 
 describe('formatVirtual', () => {
   it('is h:mm:ss.mmm, hours growing past a day, truncated to ms', () => {
-    expect(formatVirtual(0n)).toBe('0:00:00.000');
-    expect(formatVirtual(12_345_999_999n)).toBe('0:00:12.345');
-    expect(formatVirtual(86_400_000_000_000n + 61_001_000_000n)).toBe('24:01:01.001');
+    expect(formatVirtual(0n)).toBe('T+0:00:00.000');
+    expect(formatVirtual(1_500_000_250n, 9)).toBe('T+0:00:01.500000250');
+    expect(formatVirtual(12_345_999_999n)).toBe('T+0:00:12.345');
+    expect(formatVirtual(86_400_000_000_000n + 61_001_000_000n)).toBe('T+24:01:01.001');
+  });
+});
+
+describe('parseVirtual and formatUtc', () => {
+  it('reads T+ clock times and T+ durations, refuses bare clock times and numbers', () => {
+    expect(parseVirtual('T+16:00:05.250')).toBe(57_605_250_000_000n);
+    expect(parseVirtual('T+2min')).toBe(120_000_000_000n);
+    expect(parseVirtual(formatVirtual(93_784_005_000_000n))).toBe(93_784_005_000_000n);
+    expect(() => parseVirtual('06:00')).toThrow('"06:00" is a clock time; virtual times since power-on are written T+06:00 (UTC times as 2026-06-01T06:00:00Z)');
+    expect(() => parseVirtual('120')).toThrow(/is not a virtual time/);
+  });
+
+  it('writes UTC as ISO 8601 with its Z', () => {
+    expect(formatUtc(Date.parse('2026-06-01T06:00:00Z'))).toBe('2026-06-01T06:00:00.000Z');
   });
 });

@@ -1,6 +1,12 @@
-// Durations in scenario files: a number with a unit, or several largest-first
-// ("1h 30min", "2min30s"), summed exactly in nanoseconds (bigint: ten years of
-// nanoseconds exceed 2^53). Decimals are allowed when the result is a whole ns.
+// esphil's one convention for time (docs/architecture.md "Time"):
+// - a duration is always a number with a unit, or several largest-first
+//   ("250ms", "1h 30min", "2min30s"), summed exactly in nanoseconds (bigint: ten
+//   years of nanoseconds exceed 2^53); decimals are allowed when the result is a
+//   whole ns. Scenario files, CLI flags and stepper commands all read it so.
+// - an instant in virtual time is the time elapsed since power-on, written
+//   T+h:mm:ss.fff (T+ marks it; hours grow past 24), never a bare clock time;
+// - an instant of the world's calendar is UTC, written ISO 8601 with its Z;
+// - in JSON every time is a decimal string of nanoseconds ("t":"3600000000000").
 
 const UNIT_NS: Record<string, bigint> = {
   d: 86_400_000_000_000n,
@@ -64,15 +70,39 @@ export function formatDuration(ns: bigint): string {
   return sign + parts.join(' ');
 }
 
-/** Virtual time as `h:mm:ss.mmm` (hours grow past 24; truncated to the millisecond). */
-export function formatVirtual(ns: bigint): string {
+export const ELAPSED_MARK = 'T+';
+
+/** Virtual time since power-on as `T+h:mm:ss.fff` with `digits` fraction digits (3: ms, 9: ns; truncated). */
+export function formatVirtual(ns: bigint, digits: 3 | 9 = 3): string {
   const neg = ns < 0n;
-  const ms = (neg ? -ns : ns) / 1_000_000n;
-  const h = ms / 3_600_000n;
-  const m = (ms / 60_000n) % 60n;
-  const s = (ms / 1000n) % 60n;
-  const frac = ms % 1000n;
-  return `${neg ? '-' : ''}${h}:${pad(m, 2)}:${pad(s, 2)}.${pad(frac, 3)}`;
+  const abs = neg ? -ns : ns;
+  const s = abs / 1_000_000_000n;
+  const frac = (abs % 1_000_000_000n) / 10n ** BigInt(9 - digits);
+  return `${neg ? 'T-' : ELAPSED_MARK}${s / 3600n}:${pad((s / 60n) % 60n, 2)}:${pad(s % 60n, 2)}.${pad(frac, digits)}`;
+}
+
+/**
+ * An instant since power-on as users type it: `T+16:00:05.250`, `T+16:00`,
+ * `T+2min` (a duration after T+). A clock time without T+ is refused: it
+ * would read as a UTC time of day.
+ */
+export function parseVirtual(text: string): bigint {
+  const src = text.trim();
+  if (!src.startsWith(ELAPSED_MARK)) {
+    if (/^\d+:\d/.test(src)) throw new Error(`"${text}" is a clock time; virtual times since power-on are written T+${src} (UTC times as 2026-06-01T06:00:00Z)`);
+    throw new Error(`"${text}" is not a virtual time (want T+h:mm:ss.fff or T+ and a duration, e.g. T+16:00:05.250, T+2min)`);
+  }
+  const body = src.slice(ELAPSED_MARK.length).trim();
+  const clock = /^(\d+):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?$/.exec(body);
+  if (!clock) return parseDuration(body);
+  const [, h, m, sec = '0', frac = ''] = clock;
+  if (Number(m) > 59 || Number(sec) > 59) throw new Error(`"${text}": minutes and seconds must be 0..59`);
+  return ((BigInt(h!) * 60n + BigInt(m!)) * 60n + BigInt(sec)) * 1_000_000_000n + BigInt(frac.padEnd(9, '0'));
+}
+
+/** A UTC instant (ms since the epoch) as ISO 8601 with its Z. */
+export function formatUtc(ms: number): string {
+  return new Date(ms).toISOString();
 }
 
 function pad(v: bigint, n: number): string {

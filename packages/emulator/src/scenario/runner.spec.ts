@@ -72,7 +72,7 @@ describe('runScenario', () => {
       index: 2,
       step: 'wait-relays [2] within 2s',
       at: 'zone.yaml:4:5',
-      message: 'expected relays [2] energised within 2s, saw none (t=0:00:02.000)',
+      message: 'expected relays [2] energised within 2s, saw none (t=T+0:00:02.000)',
     });
     expect(r.steps[2]!.startNs).toBeUndefined();
     expect(w.trace.at(-1)).toEqual({ index: 2, step: 'wait-relays [2] within 2s', status: 'fail', message: r.failure!.message });

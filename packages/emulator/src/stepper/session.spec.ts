@@ -49,10 +49,10 @@ describe('esphil step over a trace file, from a pipe', () => {
     const s = await session(day(), ['n', 'n', 'n', 'n', 'p', 'p', 'p']);
     expect(s.out).toMatch(/^esphil step: .*trace\.jsonl: 20 events, 3 SPI transactions so far\. Type help for commands\.\n/);
     expect(s.blocks.map((b) => b.split('\n')[0])).toEqual(['n', 'n', 'n', 'n', 'p', 'p', 'p']);
-    expect(s.reply(0)).toContain('SPI transaction #1 at 16:00:05.300000000, SS low for 8us');
+    expect(s.reply(0)).toContain('SPI transaction #1 at T+16:00:05.300000000, SS low for 8us');
     expect(s.reply(0)).toContain('MOSI 0xfb 0b11111011 MISO 0x00 0b00000000 -> bitmap 0x04, zones on: 2');
-    expect(s.reply(1)).toContain('SPI transaction #2 at 16:01:05.300000000');
-    expect(s.reply(2)).toContain('SPI transaction #3 at 16:01:35.300000000');
+    expect(s.reply(1)).toContain('SPI transaction #2 at T+16:01:05.300000000');
+    expect(s.reply(2)).toContain('SPI transaction #3 at T+16:01:35.300000000');
     expect(s.reply(2)).toContain('MOSI 0xff 0b11111111 MISO 0x00 0b00000000 -> bitmap 0x00, zones on: none');
     expect(s.reply(3)).toMatch(/^no later SPI transaction/);
     expect(s.reply(4)).toContain('SPI transaction #2');
@@ -66,7 +66,7 @@ describe('esphil step over a trace file, from a pipe', () => {
     const s = await session(traceFileSource(traceFile(MULTI)), ['nb', 'nb', 'nb', 'nb', 'pb', 'pb', 'pb', 'pb']);
     const bytes = s.blocks.map((_b, i) => /byte (\d)\/(\d) at \S+: MOSI 0x(..)/.exec(s.reply(i))?.slice(1).join(' ') ?? s.reply(i).trim());
     expect(bytes).toEqual(['1 1 fb', '1 2 a5', '2 2 81', '1 1 ff', '2 2 81', '1 2 a5', '1 1 fb', expect.stringMatching(/^no earlier SPI byte/)]);
-    expect(s.reply(2)).toContain('SPI #2 at 00:00:00.002000000');
+    expect(s.reply(2)).toContain('SPI #2 at T+0:00:00.002000000');
     expect(s.reply(2)).toContain('MISO 0x7e 0b01111110 -> bitmap 0x7e, zones on: 1, 2, 3, 4, 5, 6');
   });
 
@@ -74,15 +74,15 @@ describe('esphil step over a trace file, from a pipe', () => {
     const s = await session(traceFileSource(traceFile(MULTI)), ['n', 'n', 'ne', 'ne', 'ne', ...Array(14).fill('ne'), 'pe', 'pe']);
     const edge = (i: number): string => /edge .*/.exec(s.reply(i))![0];
     // 0xa5 = 1010 0101 MSB first on MOSI, 0x5a = 0101 1010 on MISO; mode 0 samples on rising edges.
-    expect(edge(2)).toBe('edge 1/16 of byte 1 at 00:00:00.002002000: SCK rising  -> 1, samples bit 0 (b7): MOSI=1 MISO=0');
-    expect(edge(3)).toBe('edge 2/16 of byte 1 at 00:00:00.002002250: SCK falling -> 0, shifts out bit 1 (b6): MOSI=0 MISO=1');
-    expect(edge(4)).toBe('edge 3/16 of byte 1 at 00:00:00.002002500: SCK rising  -> 1, samples bit 1 (b6): MOSI=0 MISO=1');
-    expect(edge(16)).toBe('edge 15/16 of byte 1 at 00:00:00.002005500: SCK rising  -> 1, samples bit 7 (b0): MOSI=1 MISO=0');
-    expect(edge(17)).toBe('edge 16/16 of byte 1 at 00:00:00.002005750: SCK falling -> 0, ends the byte');
-    expect(edge(18)).toBe('edge 1/16 of byte 2 at 00:00:00.002007000: SCK rising  -> 1, samples bit 0 (b7): MOSI=1 MISO=0');
+    expect(edge(2)).toBe('edge 1/16 of byte 1 at T+0:00:00.002002000: SCK rising  -> 1, samples bit 0 (b7): MOSI=1 MISO=0');
+    expect(edge(3)).toBe('edge 2/16 of byte 1 at T+0:00:00.002002250: SCK falling -> 0, shifts out bit 1 (b6): MOSI=0 MISO=1');
+    expect(edge(4)).toBe('edge 3/16 of byte 1 at T+0:00:00.002002500: SCK rising  -> 1, samples bit 1 (b6): MOSI=0 MISO=1');
+    expect(edge(16)).toBe('edge 15/16 of byte 1 at T+0:00:00.002005500: SCK rising  -> 1, samples bit 7 (b0): MOSI=1 MISO=0');
+    expect(edge(17)).toBe('edge 16/16 of byte 1 at T+0:00:00.002005750: SCK falling -> 0, ends the byte');
+    expect(edge(18)).toBe('edge 1/16 of byte 2 at T+0:00:00.002007000: SCK rising  -> 1, samples bit 0 (b7): MOSI=1 MISO=0');
     expect(s.reply(18)).toContain('byte 2/2');
-    expect(edge(19)).toBe('edge 16/16 of byte 1 at 00:00:00.002005750: SCK falling -> 0, ends the byte');
-    expect(edge(20)).toBe('edge 15/16 of byte 1 at 00:00:00.002005500: SCK rising  -> 1, samples bit 7 (b0): MOSI=1 MISO=0');
+    expect(edge(19)).toBe('edge 16/16 of byte 1 at T+0:00:00.002005750: SCK falling -> 0, ends the byte');
+    expect(edge(20)).toBe('edge 15/16 of byte 1 at T+0:00:00.002005500: SCK rising  -> 1, samples bit 7 (b0): MOSI=1 MISO=0');
   });
 
   it('shows mode 3, LSB-first edges: set up on falling (leading), sampled on rising (trailing)', async () => {
@@ -102,20 +102,21 @@ describe('esphil step over a trace file, from a pipe', () => {
   });
 
   it('jumps to times in every accepted spelling and says what happened last', async () => {
-    const s = await session(day(), ['goto 16:00:05.299', 'goto +1ms', 'goto 4s', 'goto 1h 30min', 'goto 16:01', 'goto -250ns', 'goto 0', 'goto tomorrow', 'goto', 'goto 3000000001']);
-    expect(s.reply(0)).toBe('at 16:00:05.299000000, last event -1ms:\n  16:00:05.298000000  MQTT sec_mqtt_client_00_03 <- broker: PUBLISH irrigation/zone/on "2 120"\n');
-    expect(s.reply(1)).toMatch(/^at 16:00:05\.300000000, last event \+0s:\n  16:00:05\.300000000  SPI 1 byte MOSI fb MISO 00/);
-    expect(s.reply(2)).toContain('at 00:00:04.000000000');
+    const s = await session(day(), ['goto T+16:00:05.299', 'goto +1ms', 'goto T+4s', 'goto T+1h 30min', 'goto T+16:01', 'goto -250ns', 'goto T+0s', 'goto tomorrow', 'goto', 'goto T+3000000001ns', 'goto 16:00']);
+    expect(s.reply(0)).toBe('at T+16:00:05.299000000, last event -1ms:\n  T+16:00:05.298000000  MQTT sec_mqtt_client_00_03 <- broker: PUBLISH irrigation/zone/on "2 120"\n');
+    expect(s.reply(1)).toMatch(/^at T\+16:00:05\.300000000, last event \+0s:\n  T\+16:00:05\.300000000  SPI 1 byte MOSI fb MISO 00/);
+    expect(s.reply(2)).toContain('at T+0:00:04.000000000');
     expect(s.reply(2)).toContain('serial "Waiting for NTP time sync: ."');
-    expect(s.reply(3)).toContain('at 01:30:00.000000000');
-    expect(s.reply(4)).toContain('at 16:01:00.000000000');
-    expect(s.reply(5)).toContain('at 16:00:59.999999750');
-    expect(s.reply(6)).toContain('at 00:00:00.000000000');
-    expect(s.reply(7)).toMatch(/^goto: bad duration "tomorrow".*or a clock time like 16:00:05\.250/);
+    expect(s.reply(3)).toContain('at T+1:30:00.000000000');
+    expect(s.reply(4)).toContain('at T+16:01:00.000000000');
+    expect(s.reply(5)).toContain('at T+16:00:59.999999750');
+    expect(s.reply(6)).toContain('at T+0:00:00.000000000');
+    expect(s.reply(7)).toMatch(/^goto: "tomorrow" is not a virtual time \(want T\+h:mm:ss\.fff/);
     expect(s.reply(8)).toMatch(/^goto: missing time/);
-    expect(s.reply(9)).toContain('at 00:00:03.000000001'); // bare ns, as VCD timestamps
+    expect(s.reply(9)).toContain('at T+0:00:03.000000001'); // VCD timestamps, with their unit
+    expect(s.reply(10)).toMatch(/^goto: "16:00" is a clock time; virtual times since power-on are written T\+16:00/);
     // After goto, stepping continues from that time.
-    const t = await session(day(), ['goto 16:00:30', 'n', 'p']);
+    const t = await session(day(), ['goto T+16:00:30', 'n', 'p']);
     expect(t.reply(1)).toContain('SPI transaction #2');
     expect(t.reply(2)).toContain('SPI transaction #1');
   });
@@ -123,9 +124,9 @@ describe('esphil step over a trace file, from a pipe', () => {
   it('continues to breakpoints on a MOSI pattern with wildcards, a zone change, a topic and a serial line', async () => {
     const mosi = await session(traceFileSource(traceFile(MULTI)), ['break mosi xx 81', 'c', 'c', 'break miso 8x', 'c', 'breaks', 'delete 1', 'breaks']);
     expect(mosi.reply(0)).toBe('Breakpoint 1: mosi xx 81\n');
-    expect(mosi.reply(1)).toContain('Breakpoint 1 (mosi xx 81) at 00:00:00.002000000');
+    expect(mosi.reply(1)).toContain('Breakpoint 1 (mosi xx 81) at T+0:00:00.002000000');
     expect(mosi.reply(1)).toContain('byte 1/2'); // the pattern starts at the first byte
-    expect(mosi.reply(2)).toMatch(/^end of .*trace\.jsonl reached at 00:00:00\.003007125, no breakpoint hit/);
+    expect(mosi.reply(2)).toMatch(/^end of .*trace\.jsonl reached at T\+0:00:00\.003007125, no breakpoint hit/);
     expect(mosi.reply(4)).toMatch(/^end of/); // miso 8x hits SPI #3, which is before the cursor now
     expect(mosi.reply(5)).toBe('  1  mosi xx 81\n  2  miso 8x\n');
     expect(mosi.reply(7)).toBe('  2  miso 8x\n');
@@ -133,12 +134,12 @@ describe('esphil step over a trace file, from a pipe', () => {
     const s = await session(day(), ['break zone 5', 'break topic irrigation/+/on', 'break serial /zone \\d on for \\d+ s/', 'c', 'c', 'c', 'c', 'c', 'c', 'c', 'p']);
     const hits = [3, 4, 5, 6, 7, 8].map((i) => /^Breakpoint (\d) \((.*?)\) at (\S+)/.exec(s.reply(i))?.slice(1).join(' '));
     expect(hits).toEqual([
-      '2 topic irrigation/+/on 16:00:05.298000000',
-      '3 serial /zone \\d on for \\d+ s/ 16:00:05.320000000',
-      '2 topic irrigation/+/on 16:01:05.298000000',
-      '1 zone 5 16:01:05.300007125',
-      '3 serial /zone \\d on for \\d+ s/ 16:01:05.320000000',
-      '1 zone 5 16:01:35.300007125', // zone 5 turning off is a change too
+      '2 topic irrigation/+/on T+16:00:05.298000000',
+      '3 serial /zone \\d on for \\d+ s/ T+16:00:05.320000000',
+      '2 topic irrigation/+/on T+16:01:05.298000000',
+      '1 zone 5 T+16:01:05.300007125',
+      '3 serial /zone \\d on for \\d+ s/ T+16:01:05.320000000',
+      '1 zone 5 T+16:01:35.300007125', // zone 5 turning off is a change too
     ]);
     expect(s.reply(6)).toContain('relays on: 5 (PORTD 0xdf, DDRD 0xff)');
     expect(s.reply(9)).toMatch(/^end of .* no breakpoint hit/);
@@ -147,9 +148,9 @@ describe('esphil step over a trace file, from a pipe', () => {
 
   it('stops at any zone change, and continues to the end without breakpoints', async () => {
     const s = await session(traceFileSource(traceFile(MULTI)), ['break zone any', 'c', 'c', 'c', 'c']);
-    expect(s.blocks.slice(1, 4).map((b) => /at (\S+)/.exec(b)![1])).toEqual(['00:00:00.001007125', '00:00:00.002013000', '00:00:00.003007125']);
+    expect(s.blocks.slice(1, 4).map((b) => /at (\S+)/.exec(b)![1])).toEqual(['T+0:00:00.001007125', 'T+0:00:00.002013000', 'T+0:00:00.003007125']);
     const t = await session(day(), ['c', 'c']);
-    expect(t.reply(0)).toMatch(/^no breakpoints set: running to the end\nend of .* reached at 16:01:36\.300000000\n/);
+    expect(t.reply(0)).toMatch(/^no breakpoints set: running to the end\nend of .* reached at T\+16:01:36\.300000000\n/);
   });
 
   it('rejects bad breakpoints with the reason', async () => {
@@ -167,24 +168,24 @@ describe('esphil step over a trace file, from a pipe', () => {
 
   it('searches any event kind, repeats the last search, and says when nothing is left', async () => {
     const s = await session(day(), ['search wifi', 'search zone/on', 'search', 'search', 'search', 'search nothing-like-this', 'search']);
-    expect(s.reply(0)).toContain('00:00:03.000000000  node wifi-connected {"ssid":"irrigation","ip":"10.0.0.23"}');
-    expect(s.reply(1)).toContain('16:00:00.300000000  MQTT sec_mqtt_client_00_03 -> broker: SUBSCRIBE irrigation/zone/on');
-    expect(s.reply(2)).toContain('16:00:05.298000000  MQTT sec_mqtt_client_00_03 <- broker: PUBLISH irrigation/zone/on "2 120"');
-    expect(s.reply(3)).toContain('16:01:05.298000000');
-    expect(s.reply(4)).toMatch(/^"zone\/on" not found after 16:01:05\.298000000/);
+    expect(s.reply(0)).toContain('T+0:00:03.000000000  node wifi-connected {"ssid":"irrigation","ip":"10.0.0.23"}');
+    expect(s.reply(1)).toContain('T+16:00:00.300000000  MQTT sec_mqtt_client_00_03 -> broker: SUBSCRIBE irrigation/zone/on');
+    expect(s.reply(2)).toContain('T+16:00:05.298000000  MQTT sec_mqtt_client_00_03 <- broker: PUBLISH irrigation/zone/on "2 120"');
+    expect(s.reply(3)).toContain('T+16:01:05.298000000');
+    expect(s.reply(4)).toMatch(/^"zone\/on" not found after T\+16:01:05\.298000000/);
     expect(s.reply(5)).toMatch(/^"nothing-like-this" not found/);
     expect(s.reply(6)).toMatch(/^"nothing-like-this" not found/);
   });
 
   it('shows the transaction, both chips and the MQTT messages around the cursor', async () => {
-    const s = await session(day(), ['n', 'ne', 'show', 'window 10ms', 'goto 16:01:10', 'show', 'window 1min', 'show']);
+    const s = await session(day(), ['n', 'ne', 'show', 'window 10ms', 'goto T+16:01:10', 'show', 'window 1min', 'show']);
     const show = s.reply(2);
-    expect(show).toContain('Cursor at 16:00:05.300002000  SPI 1 byte MOSI fb MISO 00 -> zones on: 2');
-    expect(show).toContain('SPI transaction #1 at 16:00:05.300000000, SS low for 8us');
+    expect(show).toContain('Cursor at T+16:00:05.300002000  SPI 1 byte MOSI fb MISO 00 -> zones on: 2');
+    expect(show).toContain('SPI transaction #1 at T+16:00:05.300000000, SS low for 8us');
     expect(show).toContain('  2 MHz, mode 0 (CPOL 0, CPHA 0), MSB first, 1 byte');
     expect(show).toContain('  meaning: relay bitmap 0x04 (= ~last MOSI byte), energised zones: 2');
-    expect(show).toContain('  cursor on edge 1/16 of byte 1 at 16:00:05.300002000: SCK rising  -> 1, samples bit 0 (b7): MOSI=1 MISO=0');
-    expect(show).toContain('AVR (ATmega168) at SS rising, 16:00:05.300008000:');
+    expect(show).toContain('  cursor on edge 1/16 of byte 1 at T+16:00:05.300002000: SCK rising  -> 1, samples bit 0 (b7): MOSI=1 MISO=0');
+    expect(show).toContain('AVR (ATmega168) at SS rising, T+16:00:05.300008000:');
     expect(show).toContain('  PC 0x007a (word)  SP 0x04fb  SREG 0x82 [I|Z]  cycles 460842400000');
     expect(show).toContain('  SPCR 0x40 [SPE]  SPSR 0x80 [SPIF]  SPDR 0xfb');
     expect(show).toContain('  PORTD 0xfb 0b11111011  DDRD 0xff 0b11111111');
@@ -195,7 +196,7 @@ describe('esphil step over a trace file, from a pipe', () => {
     expect(show).toMatch(/MQTT within ±1s:\n +-2ms 2us  MQTT sec_mqtt_client_00_03 <- broker: PUBLISH irrigation\/zone\/on "2 120"\n$/);
     expect(s.reply(3)).toBe('show lists MQTT messages within ±10ms of the cursor\n');
     const later = s.reply(5);
-    expect(later).toContain('Last SPI transaction before the cursor:\nSPI transaction #2 at 16:01:05.300000000');
+    expect(later).toContain('Last SPI transaction before the cursor:\nSPI transaction #2 at T+16:01:05.300000000');
     expect(later).toContain('  zones: 5 on, 30.000 s left');
     expect(later).toContain('Relays at the cursor: zones on: 5');
     expect(later).toMatch(/MQTT within ±10ms: none\n$/);
@@ -274,7 +275,7 @@ describe('esphil step over a scenario that runs as you step', () => {
     const src = lazyDay();
     const s = await session(src, ['n', 'p', 'n', 'n', 'n', 'n']);
     expect(s.out).toMatch(/^esphil step: irrigation-day\.yaml: 0 events, 0 SPI transactions so far/);
-    expect(s.reply(0)).toContain('SPI transaction #1 at 16:00:05.300000000');
+    expect(s.reply(0)).toContain('SPI transaction #1 at T+16:00:05.300000000');
     expect(s.reply(1)).toMatch(/^no earlier SPI transaction/);
     expect(s.reply(2)).toContain('SPI transaction #2');
     expect(s.reply(3)).toContain('SPI transaction #3');
@@ -293,10 +294,10 @@ describe('esphil step over a scenario that runs as you step', () => {
 
   it('finds breakpoints on SPI windows inserted behind events already scanned', async () => {
     const src = lazyDay(1);
-    const s = await session(src, ['break mosi df', 'c', 'show', 'goto 16:01:35.300003', 'pb']);
-    expect(s.reply(1)).toContain('Breakpoint 1 (mosi df) at 16:01:05.300000000');
+    const s = await session(src, ['break mosi df', 'c', 'show', 'goto T+16:01:35.300003', 'pb']);
+    expect(s.reply(1)).toContain('Breakpoint 1 (mosi df) at T+16:01:05.300000000');
     expect(s.reply(2)).toMatch(/MQTT within ±1s:\n +-2ms 2us  MQTT .*"5 30"/);
-    expect(s.reply(4)).toMatch(/SPI #3 at 16:01:35\.300000000\n  byte 1\/1 at 16:01:35\.300002000: MOSI 0xff/); // started before the cursor
+    expect(s.reply(4)).toMatch(/SPI #3 at T\+16:01:35\.300000000\n  byte 1\/1 at T\+16:01:35\.300002000: MOSI 0xff/); // started before the cursor
   });
 
   it('exits 1 and says why when the scenario fails to run further', async () => {

@@ -7,6 +7,7 @@ import { BREAK_KINDS, type Breakpoint, makeBreakpoint } from './breakpoints.ts';
 import { Cursor, type StepperSource } from './cursor.ts';
 import { type Paint, avrLines, byteLine, edgeLine, espLines, eventLine, eventText, plain, transactionLines } from './describe.ts';
 import { formatSpan, formatTime, parseTime } from './time.ts';
+import { parseDuration } from '../scenario/duration.ts';
 
 interface Command {
   names: string[];
@@ -41,7 +42,7 @@ export class StepSession {
       { names: ['prevbyte', 'pb'], help: 'previous byte', repeats: true, run: () => this.move(this.cursor.prevByte(), 'no earlier SPI byte') },
       { names: ['nextedge', 'ne'], help: 'next SCK edge of the current byte, with the MOSI/MISO bit it samples or shifts', repeats: true, run: () => this.move(this.cursor.nextEdge(), 'no later SCK edge') },
       { names: ['prevedge', 'pe'], help: 'previous SCK edge', repeats: true, run: () => this.move(this.cursor.prevEdge(), 'no earlier SCK edge') },
-      { names: ['goto', 'g'], args: '<time>', help: 'jump to a virtual time: 250ns, 40us, 12ms, 1.5s, 2min, 16h, 16:00:05.250, +10ms, -1s', run: (a) => this.goto(a) },
+      { names: ['goto', 'g'], args: '<time>', help: 'jump to a time since power-on (T+16:00:05.250, T+2min) or by a span (+10ms, -1s)', run: (a) => this.goto(a) },
       { names: ['continue', 'c'], help: 'run forward to the next breakpoint (to the end when none is set)', repeats: true, run: () => this.continue() },
       { names: ['break', 'b'], args: '<kind> <what>', help: 'breakpoint: mosi|miso <hex bytes, xx = any>, zone <0..7|any>, topic <MQTT filter>, serial <text|/regex/>', run: (a) => this.addBreak(a) },
       { names: ['breaks', 'bl'], help: 'list breakpoints', run: () => this.listBreaks() },
@@ -133,7 +134,7 @@ export class StepSession {
   }
 
   private async goto(args: string): Promise<void> {
-    if (!args) throw new Error('missing time, e.g. goto 16:00:05 or goto +10ms');
+    if (!args) throw new Error('missing time, e.g. goto T+16:00:05 or goto +10ms');
     const t = parseTime(args, this.cursor.pos.t);
     await this.cursor.goto(t);
     const ev = this.cursor.pos.ev;
@@ -216,7 +217,7 @@ export class StepSession {
 
   private setWindow(args: string): void {
     if (!args) throw new Error(`missing span (now ${formatSpan(this.windowNs)})`);
-    this.windowNs = parseTime(args);
+    this.windowNs = parseDuration(args);
     this.print(`show lists MQTT messages within ±${formatSpan(this.windowNs)} of the cursor`);
   }
 

@@ -24,7 +24,7 @@ describe('record → replay', () => {
     playSession(new JsonlRecorder(jsonl));
     const fromPcap = await replay(pcap.bytes(), 'rt.pcap');
     // session.ts: "2 120" at 11 s, "5 30" at 20.123456789 s, "5 0" at 25 s, a 3000-byte payload (ignored by the sketch) at 26 s
-    expect(fromPcap).toEqual([{ t: 0.002, on: [2] }, { t: 9.125456, on: [5] }, { t: 14.002, on: [] }]);
+    expect(fromPcap).toEqual([{ t: 2_000_000n, on: [2] }, { t: 9_125_456_789n, on: [5] }, { t: 14_002_000_000n, on: [] }]);
     expect(await replay(jsonl.bytes(), 'rt.jsonl')).toEqual(fromPcap);
   });
 });

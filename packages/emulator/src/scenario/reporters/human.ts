@@ -1,4 +1,4 @@
-// Per-step lines for people: `[  0:00:12.345] ✓ publish irrigation/zone/on "2 120"`,
+// Per-step lines for people: `[ T+0:00:12.345] ✓ publish irrigation/zone/on "2 120"`,
 // stamped with the virtual time the step ended, then a summary. Without a terminal
 // the same text comes out without colour codes.
 import { formatDuration, formatVirtual } from '../duration.ts';
@@ -9,7 +9,7 @@ import { BOLD, DIM, GREEN, paint, RED, wantsColor, type Output, type Paint } fro
 import type { ProgressBar } from './progress.ts';
 
 const MARK = { pass: '✓', fail: '✗', error: '✗', skipped: '-' } as const;
-const STAMP_WIDTH = 12; // "999:59:59.999": 41 virtual days before the column shifts
+const STAMP_WIDTH = 14; // "T+99:59:59.999": four virtual days before the column shifts
 
 export function stamp(ns: bigint): string {
   return `[${formatVirtual(ns).padStart(STAMP_WIDTH)}]`;

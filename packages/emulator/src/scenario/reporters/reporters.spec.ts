@@ -51,12 +51,12 @@ describe('HumanReporter', () => {
     h.summary(results);
     expect(out.text).not.toMatch(/\x1b/);
     const lines = out.text.split('\n');
-    expect(lines).toContain('[ 0:00:00.000] ✓ publish irrigation/zone/on "2 120"');
-    expect(lines).toContain('[ 0:00:00.500] ✓ wait-relays [2] within 2s (relay on)');
-    expect(lines).toContain('[ 0:00:12.345] ✗ expect-relays [3]');
-    expect(lines).toContain('                 expected relays [3] energised, saw none (t=0:00:12.345)');
-    expect(lines).toContain('                 at fixtures/scenarios/fails.yaml:4:5');
-    expect(lines).toContain('                 2 steps skipped');
+    expect(lines).toContain('[ T+0:00:00.000] ✓ publish irrigation/zone/on "2 120"');
+    expect(lines).toContain('[ T+0:00:00.500] ✓ wait-relays [2] within 2s (relay on)');
+    expect(lines).toContain('[ T+0:00:12.345] ✗ expect-relays [3]');
+    expect(lines).toContain('                   expected relays [3] energised, saw none (t=T+0:00:12.345)');
+    expect(lines).toContain('                   at fixtures/scenarios/fails.yaml:4:5');
+    expect(lines).toContain('                   2 steps skipped');
     expect(out.text).toMatch(/✓ passes: 2 steps passed \(500ms virtual, [\d.]+ s wall/);
     expect(out.text).toMatch(/✗ fails <&"quoted">: failed at step 2 of 4 \(12s 345ms virtual/);
     expect(lines).toContain('2 scenarios: 1 passed, 1 failed');
@@ -71,8 +71,8 @@ describe('HumanReporter', () => {
   });
 
   it('stamps pad to a fixed width', () => {
-    expect(stamp(12_345_000_000n)).toBe('[ 0:00:12.345]');
-    expect(stamp(86_400n * S)).toBe('[24:00:00.000]');
+    expect(stamp(12_345_000_000n)).toBe('[ T+0:00:12.345]');
+    expect(stamp(86_400n * S)).toBe('[T+24:00:00.000]');
   });
 });
 
@@ -85,8 +85,8 @@ describe('JsonReporter', () => {
     expect(events.map((e) => e.event)).toEqual(['scenario-start', 'step', 'step', 'scenario-end', 'scenario-start', 'step', 'step', 'step', 'step', 'scenario-end', 'summary']);
     expect(events[0]).toEqual({ event: 'scenario-start', file: 'fixtures/scenarios/passes.yaml', name: 'passes', t: '0', budget: '2000000000' });
     expect(events[2]).toMatchObject({ event: 'step', index: 2, label: 'relay on', status: 'pass', start: '0', end: '500000000', at: 'fixtures/scenarios/passes.yaml:5:5' });
-    expect(events[6]).toMatchObject({ event: 'step', index: 2, status: 'fail', message: 'expected relays [3] energised, saw none (t=0:00:12.345)' });
-    expect(events[8]).toEqual({ event: 'step', file: 'fixtures/scenarios/fails.yaml', index: 4, keyword: 'avr-reset', step: 'avr-reset', at: 'fixtures/scenarios/fails.yaml:6:5', status: 'skipped', wallMs: 0 });
+    expect(events[6]).toMatchObject({ event: 'step', index: 2, status: 'fail', message: 'expected relays [3] energised, saw none (t=T+0:00:12.345)' });
+    expect(events[8]).toEqual({ event: 'step', file: 'fixtures/scenarios/fails.yaml', index: 4, keyword: 'avr-reset', step: 'avr-reset', at: 'fixtures/scenarios/fails.yaml:6:5', status: 'skipped', wall: '0' });
     expect(events[9]).toMatchObject({ event: 'scenario-end', status: 'fail', end: '12345000000', counts: { pass: 1, fail: 1, error: 0, skipped: 2 } });
     expect(events[10]).toEqual({ event: 'summary', scenarios: 2, passed: 1, failed: 1 });
   });
@@ -138,9 +138,9 @@ describe('junitXml', () => {
     expect(cases.map((c) => c.attrs.name)).toEqual(['01 delay 12s 345ms', '02 expect-relays [3]', '03 delay 1s', '04 avr-reset']);
     expect(cases.every((c) => c.attrs.classname === 'fails' && /^\d+\.\d{3}$/.test(c.attrs.time!))).toBe(true);
     const failure = cases[1]!.children.find((c) => c.name === 'failure')!;
-    expect(failure.attrs).toEqual({ message: 'expected relays [3] energised, saw none (t=0:00:12.345)', type: 'StepFailure' });
+    expect(failure.attrs).toEqual({ message: 'expected relays [3] energised, saw none (t=T+0:00:12.345)', type: 'StepFailure' });
     expect(cases[2]!.children.map((c) => c.name)).toEqual(['skipped', 'system-out']);
-    expect(cases[0]!.children.find((c) => c.name === 'system-out')!.text).toBe('virtual 0:00:00.000 .. 0:00:12.345, fixtures/scenarios/fails.yaml:3:5');
+    expect(cases[0]!.children.find((c) => c.name === 'system-out')!.text).toBe('virtual T+0:00:00.000 .. T+0:00:12.345, fixtures/scenarios/fails.yaml:3:5');
   });
 
   it('reports world errors as <error> and strips characters XML cannot hold', async () => {
@@ -175,7 +175,7 @@ describe('ProgressBar', () => {
     // the wait ends after 10 min instead of its 1 h timeout: the total shrinks by 50 min
     bar.stepEnd(s, { index: 2, keyword: 'wait-relays', step: '', at: '', status: 'pass', startNs: 6n * 3_600n * S, endNs: 6n * 3_600n * S + 600n * S, wallMs: 0 });
     expect(bar.estimate(6n * 3_600n * S + 600n * S)[1]).toBe(23n * 3_600n * S + 600n * S);
-    expect(bar.render(12n * 3_600n * S)).toBe('[████████████░░░░░░░░░░░░]  51%  12:00:00.000 / 23:10:00.000 virtual  step 3/3  day');
+    expect(bar.render(12n * 3_600n * S)).toBe('[████████████░░░░░░░░░░░░]  51%  T+12:00:00.000 / T+23:10:00.000 virtual  step 3/3  day');
     bar.scenarioEnd();
   });
 

@@ -61,12 +61,12 @@ describe('wait-serial', () => {
     w.serial.push({ tNs: 0n, text: 'booted' });
     await step('wait-serial: {match: booted, since: boot}').run(w);
     expect(w.t).toBe(0n);
-    expect(await fails(step('wait-serial: {match: booted, timeout: 1s}'), w)).toBe('expected a serial line matching "booted" within 1s, saw no serial lines (t=0:00:01.000)');
+    expect(await fails(step('wait-serial: {match: booted, timeout: 1s}'), w)).toBe('expected a serial line matching "booted" within 1s, saw no serial lines (t=T+0:00:01.000)');
   });
   it('fails with the lines it saw and the virtual time', async () => {
     const w = new FakeWorld().serialAt(1n * S, 'a').serialAt(2n * S, 'b').serialAt(3n * S, 'c').serialAt(4n * S, 'd');
     expect(await fails(step('wait-serial: {match: /rc=0/i, timeout: 30s}'), w)).toBe(
-      'expected a serial line matching /rc=0/i within 30s, saw 4 serial lines (last 3: "b" at 0:00:02.000, "c" at 0:00:03.000, "d" at 0:00:04.000) (t=0:00:30.000)',
+      'expected a serial line matching /rc=0/i within 30s, saw 4 serial lines (last 3: "b" at T+0:00:02.000, "c" at T+0:00:03.000, "d" at T+0:00:04.000) (t=T+0:00:30.000)',
     );
   });
   it('absent: passes when nothing matches for the whole timeout, fails at the first match', async () => {
@@ -76,7 +76,7 @@ describe('wait-serial', () => {
     const noisy = new FakeWorld().serialAt(2n * S, 'MQTT connected');
     const s = step('wait-serial: {match: /connected/, timeout: 10s, absent: true}');
     expect(s.describe()).toBe('wait-serial no /connected/ for 10s');
-    expect(await fails(s, noisy)).toBe('expected no serial line matching /connected/ for 10s, saw "MQTT connected" at 0:00:02.000 (t=0:00:02.000)');
+    expect(await fails(s, noisy)).toBe('expected no serial line matching /connected/ for 10s, saw "MQTT connected" at T+0:00:02.000 (t=T+0:00:02.000)');
   });
   it('validates', () => {
     expect(step('wait-serial: "/not a regex"').describe()).toBe('wait-serial "/not a regex" within 30s');
@@ -118,7 +118,7 @@ describe('wait-mqtt', () => {
   it('fails with what the broker saw', async () => {
     const w = new FakeWorld().at(1n * S, () => w.seen.push({ tNs: 1n * S, topic: 'x/y', payload: Buffer.from('hi'), from: 'op' }));
     expect(await fails(step('wait-mqtt: {topic: irrigation/#, timeout: 2s}'), w)).toBe(
-      'expected a PUBLISH irrigation/# at the broker within 2s, saw 1 PUBLISH: x/y "hi" from op at 0:00:01.000 (t=0:00:02.000)',
+      'expected a PUBLISH irrigation/# at the broker within 2s, saw 1 PUBLISH: x/y "hi" from op at T+0:00:01.000 (t=T+0:00:02.000)',
     );
   });
   it('validates', () => {
@@ -134,7 +134,7 @@ describe('expect-relays and wait-relays', () => {
     w.relays = [2];
     await step('expect-relays: [2]').run(w);
     await step('expect-relays: 2').run(w);
-    expect(await fails(step('expect-relays: none'), w)).toBe('expected relays none energised, saw [2] (t=0:00:00.000)');
+    expect(await fails(step('expect-relays: none'), w)).toBe('expected relays none energised, saw [2] (t=T+0:00:00.000)');
     w.relays = [];
     await step('expect-relays: []').run(w);
   });
@@ -144,7 +144,7 @@ describe('expect-relays and wait-relays', () => {
     expect(w.t).toBe(0n);
     await step('wait-relays: {zones: [2], timeout: 5s}').run(w);
     expect(w.t).toBe(3n * S);
-    expect(await fails(step('wait-relays: {zones: none, timeout: 100s}'), w)).toBe('expected relays none energised within 1min 40s, saw [2] (t=0:01:43.000)');
+    expect(await fails(step('wait-relays: {zones: none, timeout: 100s}'), w)).toBe('expected relays none energised within 1min 40s, saw [2] (t=T+0:01:43.000)');
   });
   it('validates', () => {
     expect(step('wait-relays: [7, 0]').describe()).toBe('wait-relays [0, 7] within 30s');
@@ -160,8 +160,8 @@ describe('expect-pin', () => {
     w.pins.set('avr:PD2', 0);
     await step('expect-pin: {pin: avr:PD2, level: low}').run(w);
     await step('expect-pin: {pin: avr:PD2, level: 0}').run(w);
-    expect(await fails(step('expect-pin: {pin: avr:PD2, level: high}'), w)).toBe('expected avr:PD2 high, saw low (t=0:00:00.000)');
-    expect(await fails(step('expect-pin: {pin: esp:GPIO16, level: 1}'), w)).toBe('expected esp:GPIO16 high, saw no such pin in this world (t=0:00:00.000)');
+    expect(await fails(step('expect-pin: {pin: avr:PD2, level: high}'), w)).toBe('expected avr:PD2 high, saw low (t=T+0:00:00.000)');
+    expect(await fails(step('expect-pin: {pin: esp:GPIO16, level: 1}'), w)).toBe('expected esp:GPIO16 high, saw no such pin in this world (t=T+0:00:00.000)');
   });
   it('validates', () => {
     expect(invalid('expect-pin: {pin: PD2, level: low}')).toBe('step 1 (expect-pin): pin: expected chip:pin like avr:PD2 or esp:GPIO16, got "PD2"');
@@ -173,12 +173,12 @@ describe('expect-pin', () => {
 describe('expect-spi', () => {
   it('compares the last transaction', async () => {
     const w = new FakeWorld();
-    expect(await fails(step('expect-spi: {mosi: [0xFB]}'), w)).toBe('expected last SPI transaction mosi fb, saw no SPI transaction yet (t=0:00:00.000)');
+    expect(await fails(step('expect-spi: {mosi: [0xFB]}'), w)).toBe('expected last SPI transaction mosi fb, saw no SPI transaction yet (t=T+0:00:00.000)');
     w.spi = { mosi: [0xfb], miso: [0xff], tNs: 7n * S };
     await step('expect-spi: {mosi: [0xFB], miso: "ff"}').run(w);
     await step('expect-spi: {mosi: "0xfb"}').run(w);
     await step('expect-spi: {mosi: 251}').run(w);
-    expect(await fails(step('expect-spi: {mosi: "fb 00"}'), w)).toBe('expected last SPI transaction mosi fb 00, saw mosi fb miso ff at 0:00:07.000 (t=0:00:00.000)');
+    expect(await fails(step('expect-spi: {mosi: "fb 00"}'), w)).toBe('expected last SPI transaction mosi fb 00, saw mosi fb miso ff at T+0:00:07.000 (t=T+0:00:00.000)');
   });
   it('validates', () => {
     expect(invalid('expect-spi: {mosi: "f"}')).toBe('step 1 (expect-spi): mosi: expected hex bytes like "fb" or "fb 00", got "f"');
