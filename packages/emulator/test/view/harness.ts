@@ -9,19 +9,20 @@ import { REPO_ROOT } from '../../src/world/defaults.ts';
 
 export interface Running {
   proc: ChildProcess;
+  /** stdout and stderr lines as they came. */
   lines: string[];
-  /** Resolves with the first stdout line matching `re` (lines already seen count). */
+  /** Resolves with the first output line matching `re` (lines already seen count). */
   waitLine(re: RegExp, ms: number): Promise<string>;
-  stop(): Promise<void>;
+  /** Stops it with SIGTERM (Ctrl-C's sibling); resolves with the exit code. */
+  stop(): Promise<number | null>;
 }
 
-export function startEsphil(args: string[]): Running {
-  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startEsphil(args: string[], env: Record<string, string> = {}): Running {
+  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const lines: string[] = [];
-  let stderr = '';
-  proc.stderr!.on('data', (d) => (stderr += d));
-  const rl = createInterface({ input: proc.stdout! });
-  rl.on('line', (l) => lines.push(l));
+  const readers = [createInterface({ input: proc.stdout! }), createInterface({ input: proc.stderr! })];
+  for (const rl of readers) rl.on('line', (l) => lines.push(l));
+  const closed = new Promise<number | null>((r) => proc.once('close', (code) => r(code)));
   return {
     proc,
     lines,
@@ -29,20 +30,18 @@ export function startEsphil(args: string[]): Running {
       new Promise((resolve, reject) => {
         const seen = lines.find((l) => re.test(l));
         if (seen) return resolve(seen);
-        const timer = setTimeout(() => reject(new Error(`esphil ${args.join(' ')}: no line matching ${re} in ${ms} ms\nstdout: ${lines.slice(-5).join('\n')}\nstderr: ${stderr}`)), ms);
+        const timer = setTimeout(() => reject(new Error(`esphil ${args.join(' ')}: no line matching ${re} in ${ms} ms\n${lines.slice(-8).join('\n')}`)), ms);
         const on = (l: string) => {
           if (!re.test(l)) return;
           clearTimeout(timer);
-          rl.off('line', on);
+          for (const rl of readers) rl.off('line', on);
           resolve(l);
         };
-        rl.on('line', on);
+        for (const rl of readers) rl.on('line', on);
       }),
     async stop() {
-      if (proc.exitCode !== null) return;
-      const closed = new Promise((r) => proc.once('close', r));
-      proc.kill('SIGTERM');
-      await closed;
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      return closed;
     },
   };
 }

@@ -73,6 +73,17 @@ describe('view model', () => {
   });
 });
 
+describe('MQTT refusals by the broker', () => {
+  it('names a CONNACK return code and marks it refused', () => {
+    const ev = (t: bigint, dir: 'to-broker' | 'from-broker', packet: Record<string, unknown>): TraceEvent => ({ kind: 'mqtt', t, dir, client: 'intruder', identity: 'operator', packet, raw: '' });
+    const m = buildModel([ev(1n, 'to-broker', { cmd: 'connect', clientId: 'intruder' }), ev(2n, 'from-broker', { cmd: 'connack', returnCode: 5 })], viewNames());
+    expect(m.mqtt.map((x) => [x.from, x.to, x.label, x.refused])).toEqual([
+      ['operator', 'broker', 'CONNECT intruder', false],
+      ['broker', 'operator', 'CONNACK 5 MQTT_CONNECT_UNAUTHORIZED (refused)', true],
+    ]);
+  });
+});
+
 describe('time axis', () => {
   it('compresses idle stretches, keeps activity at real scale and maps back exactly', () => {
     const s = 1e9;

@@ -1,9 +1,10 @@
 // esphil view's unusable input: exit 2 with what and where, no stack trace.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { esphil } from '../cli/cli.ts';
+import { startEsphil, urlIn } from './harness.ts';
 
 describe('esphil view input errors', () => {
   it('names the bad line of a trace, a missing file, a bad port and a missing argument', async () => {
@@ -29,3 +30,21 @@ describe('esphil view input errors', () => {
     expect(scenario).toMatch(/unknown-step\.yaml:\d+:\d+/);
   });
 });
+
+describe('esphil view --open', () => {
+  it('hands the page address to $BROWSER and keeps serving', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'esphil-view-open-'));
+    const opener = join(dir, 'browser.sh');
+    const seen = join(dir, 'opened');
+    writeFileSync(opener, `#!/bin/sh\necho "$1" > ${JSON.stringify(seen)}\n`, { mode: 0o755 });
+    const view = startEsphil(['view', 'fixtures/scenarios/boot-and-connect.yaml', '--port', '0', '--open'], { BROWSER: opener });
+    try {
+      const url = urlIn(await view.waitLine(/^esphil view: .* at http:/, 60_000));
+      await expect.poll(() => (existsSync(seen) ? readFileSync(seen, 'utf8').trim() : ''), { timeout: 10_000 }).toBe(url);
+      expect((await fetch(url)).status).toBe(200);
+    } finally {
+      expect(await view.stop()).toBe(0);
+    }
+  });
+});
+

@@ -105,4 +105,17 @@ describe.skipIf(tools.skip)('esphil view', () => {
     expect(await panelText(again)).toBe(panel);
     await again.close();
   });
+
+  it('run --view streams the scenario to the page and keeps it up until Ctrl-C, exiting with the run\'s code', async () => {
+    const run = startEsphil(['run', 'fixtures/scenarios/zone-on-off.yaml', '--view', '--view-port', '0']);
+    servers.push(run);
+    const url = urlIn(await run.waitLine(/^esphil run: view at http:/, 60_000));
+    const { page } = browser;
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready="1"]');
+    await run.waitLine(/finished; the view stays at/, 60_000);
+    await page.waitForFunction(() => /1 switch-on$/.test(document.querySelector('#lanes [data-lane="relay2"]')!.getAttribute('aria-label')!), undefined, { timeout: 20_000 });
+    await expect.poll(() => page.getAttribute('#lanes [data-lane="steps"]', 'aria-label')).toMatch(/steps lane: \d+ scenario steps, 0 failed/);
+    expect(await run.stop()).toBe(0);
+  });
 });
