@@ -88,6 +88,13 @@ export class Params {
     }
   }
 
+  /** A whole number >= 0, written as a YAML number. */
+  count(key: string): number {
+    const s = this.scalar(key, this.required(key));
+    if (typeof s.value !== 'number' || !Number.isInteger(s.value) || s.value < 0) this.fail(key, `expected a whole number >= 0, got ${JSON.stringify(s.value)}`);
+    return s.value;
+  }
+
   optString(key: string): string | undefined {
     return this.has(key) ? this.string(key) : undefined;
   }

@@ -45,12 +45,10 @@ export class OtaAvrStep extends BaseStep {
       device = bytes as unknown as SignOptions['device'];
     }
     const tamper = p.bool('tamper', false);
-    const chunks = p.has('chunks') ? Number(p.string('chunks')) : undefined;
-    if (chunks !== undefined && !(Number.isInteger(chunks) && chunks >= 0)) p.fail('chunks', 'expected a whole number of chunks');
+    const chunks = p.has('chunks') ? p.count('chunks') : undefined;
     const until = p.has('until') ? p.oneOf('until', ['programming'] as const) : undefined;
     const expect = p.optString('expect') ?? (chunks !== undefined ? 'stopped' : until ?? 'done');
-    const resumeFrom = p.has('resume-from') ? Number(p.string('resume-from')) : undefined;
-    if (resumeFrom !== undefined && !(Number.isInteger(resumeFrom) && resumeFrom >= 0)) p.fail('resume-from', 'expected a byte offset');
+    const resumeFrom = p.has('resume-from') ? p.count('resume-from') : undefined;
     p.done();
     return new OtaAvrStep(where, imagePath, image, { key, device, tamper, chunks, until, expect, resumeFrom });
   }
