@@ -11,6 +11,7 @@ import { FrameDecoder } from './mqtt/decode.ts';
 import mqttPacket from 'mqtt-packet';
 import type { BrokerLimits } from './limits.ts';
 import { MqttFramer, type DroppedPublish } from './mqtt/framer.ts';
+import { publishDenied } from './policy.ts';
 import { SSL_AD_HANDSHAKE_FAILURE, alertFor, tls12FatalAlert } from './tls/alerts.ts';
 import { verifyClientChain, type TrustStore } from './tls/verify.ts';
 import type { BrokerClock, BrokerEvent, CaptureRecord, Endpoint } from './types.ts';
@@ -189,6 +190,8 @@ export class Connection {
       if (packet.cmd === 'connect') {
         this.clearDeadline();
         this.clientId = packet.clientId;
+        // As authenticate() will set it; known now so a PUBLISH right behind the CONNECT is judged by the ACL in record().
+        this.username = this.host.config.useIdentityAsUsername ? this.identity : (packet.username ?? null);
         this.fromClient.protocolVersion = packet.protocolVersion ?? 4;
         // aedes 1.x answers an MQTT 5 CONNECT with a 3.1.1 CONNACK (return code 1), so its side stays 3.1.1.
         this.fromAedes.protocolVersion = packet.protocolVersion === 3 ? 3 : 4;
@@ -240,6 +243,9 @@ export class Connection {
       local: this.local,
       packet,
       raw,
+      ...(dir === 'to-broker' && packet.cmd === 'publish' && publishDenied(this.host.config, { username: this.username, clientId: this.clientId }, packet.topic)
+        ? { denied: true as const }
+        : {}),
     });
   }
 

@@ -19,6 +19,11 @@ function subject(conn: Connection, client: Client): AclSubject {
   return { username: conn.username, clientId: client.id };
 }
 
+/** mosquitto refuses a client's writes to $SYS/ and to whatever its ACL does not allow. */
+export function publishDenied(config: BrokerConfig, who: AclSubject, topic: string): boolean {
+  return topic.startsWith('$SYS/') || (config.acl !== undefined && !aclAllows(config.acl, who, topic, 'write'));
+}
+
 type Hooks = Required<Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe' | 'authorizeForward'>>;
 
 /**
@@ -49,11 +54,9 @@ export function policyHooks(host: PolicyHost): Hooks {
 
     authorizePublish(client, packet, done) {
       const conn = host.connectionOf(client);
-      const acl = host.config.acl;
       if (!conn || !client) return done(null); // will messages and the emulator's own publishes
       // $SYS/ is the broker's own tree (aedes' default hook disconnects for it): dropped like any denied publish.
-      const denied = packet.topic.startsWith('$SYS/') || (acl !== undefined && !aclAllows(acl, subject(conn, client), packet.topic, 'write'));
-      if (denied) {
+      if (publishDenied(host.config, subject(conn, client), packet.topic)) {
         deniedPackets.add(packet);
         host.event({
           what: 'publish-denied',

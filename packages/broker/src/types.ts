@@ -26,6 +26,8 @@ export interface CaptureRecord {
   local: Endpoint;
   packet: Packet;
   raw: Buffer;
+  /** A client's PUBLISH the ACL refuses: the broker drops it (keep no copy of its payload). */
+  denied?: true;
 }
 
 /**

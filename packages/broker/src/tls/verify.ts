@@ -79,7 +79,10 @@ export function verifyClientChain(chainDer: Buffer[], trust: TrustStore, atMs: n
   // Issuers are found as OpenSSL does, by name *and* authority key id (X509_check_issued):
   // a same-name rogue CA is "unknown", not "bad signature" (forge matches by name only).
   const leafX509 = new X509Certificate(chainDer[0]!);
-  const failure = chain.length === 1 ? checkDirectIssuer(leafX509, trust, at) : checkLongChain(chain, chainDer, trust, at);
+  // Node hands over the chain as it verified it, our own CA at the end: a leaf followed only by
+  // a trusted CA certificate is the direct case (native checks, not forge's JS RSA).
+  const direct = chain.length === 1 || (chain.length === 2 && trust.caX509.some((ca) => ca.raw.equals(chainDer[1]!)));
+  const failure = direct ? checkDirectIssuer(leafX509, trust, at) : checkLongChain(chain, chainDer, trust, at);
   if (failure) return failure;
   const purposeError = clientPurposeError(chainDer[0]!, leaf);
   if (purposeError) return { ok: false, code: 'X509_V_ERR_INVALID_PURPOSE', reason: purposeError };

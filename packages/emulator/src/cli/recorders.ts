@@ -28,7 +28,8 @@ function open<T>(path: string, what: string, make: (p: string) => T): T {
 }
 
 export function openRecorders(world: World, files: RecorderFiles, opts: { keep?: boolean } = {}): Recorders {
-  const trace = files.trace || files.vcd || opts.keep ? new TraceRecorder() : null;
+  // Only the stepper queries the timeline; files are streamed and nothing is kept for them.
+  const trace = files.trace || files.vcd || opts.keep ? new TraceRecorder({ retain: opts.keep ?? false }) : null;
   if (trace) {
     if (files.trace) trace.addSink(new JsonlTraceWriter(open(files.trace, 'trace', fileOut)));
     if (files.vcd) trace.addSink(new VcdWriter(open(files.vcd, 'VCD', fileOut)));

@@ -46,6 +46,7 @@ export async function main(argv: string[]): Promise<number> {
   const world = await unusable('esphil serve: cannot build the node', () =>
     World.create({ ...defaultWorldConfig({ avrHex: values['avr-hex'], avrElf: values['avr-elf'] }), ispServer: ispPort !== undefined }),
   );
+  world.keepHistory(false); // no scenario step will ask for serial lines or PUBLISHes
   const recorders = openRecorders(world, { pcap: values.pcap, trace: values.trace });
   const view = await viewFromFlags('serve', world, 'esphil serve', values);
   const say = (obj: Record<string, unknown>, text: string) => console.log(json ? JSON.stringify(obj, jsonValue) : text);

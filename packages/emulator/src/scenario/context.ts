@@ -7,7 +7,8 @@ export interface ScenarioContext {
   runUntil(pred: () => boolean, timeoutNs: bigint): Promise<boolean>; // advance until pred() (checked after every world event) or timeout; true if pred held
   serialLines(): readonly { tNs: bigint; text: string }[]; // every ESP serial line so far
   nodeEvents(): readonly { tNs: bigint; what: string; detail?: Record<string, unknown> }[]; // trace `node` events so far (esp-boot, esp-mqtt-connect-failed, wifi, broker...)
-  mqttSeen(): readonly { tNs: bigint; topic: string; payload: Buffer; from: string }[]; // PUBLISHes seen at the broker (from = client id)
+  mqttSeen(): readonly { tNs: bigint; topic: string; payload: Buffer; from: string }[]; // PUBLISHes the broker accepted (from = client id)
+  forgetHistory(): void; // no later step looks back: serialLines(), nodeEvents() and mqttSeen() may drop what they hold
   publish(topic: string, payload: Buffer, opts: { qos: 0 | 1 | 2; retain: boolean }): Promise<void>; // as the operator client
   relaysOn(): number[]; // energised zones now
   pin(chip: 'avr' | 'esp', name: string): 0 | 1 | undefined; // 'PD2', 'PB2', 'GPIO16'...; undefined = no such pin

@@ -38,6 +38,24 @@ function recorder(): Reporter & { log: string[] } {
 }
 
 describe('runScenario', () => {
+  it('lets the world forget its history before each step that no later step looks back from (since: boot)', async () => {
+    const w = obedientNode();
+    w.serialAt(1n, 'Booting');
+    const s = parseScenario(
+      `name: look back
+steps:
+  - delay: 1s
+  - wait-serial: {match: /Booting/, since: boot, timeout: 1s}
+  - delay: 1s
+  - wait-serial: {match: /Booting/, timeout: 1s, absent: true}
+`,
+      'back.yaml',
+    );
+    const r = await runScenario(s, w);
+    expect(r.status).toBe('pass');
+    expect(w.forgotBefore).toEqual([3, 4]);
+  });
+
   it('runs every step in order and records virtual times', async () => {
     const w = obedientNode();
     const s = parseScenario(ZONE_ON_OFF, 'zone.yaml');

@@ -68,6 +68,8 @@ export async function runScenario(scenario: Scenario, ctx: ScenarioContext, repo
       reporter.stepEnd?.(scenario, r);
       continue;
     }
+    // Memory: what no remaining step can look back at is dropped.
+    if (!scenario.steps.slice(i).some((s) => s.looksBack)) ctx.forgetHistory();
     const t0 = ctx.nowNs();
     const w0 = wallMs();
     reporter.stepStart?.(scenario, step, index, t0);

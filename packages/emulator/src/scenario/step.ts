@@ -13,6 +13,8 @@ export interface Step {
   readonly at: string;
   /** One line for reports: `publish irrigation/zone/on "2 120"`. */
   describe(): string;
+  /** Reads events recorded before the step started (`since: boot`): the world must keep them. */
+  readonly looksBack?: boolean;
   /** Most virtual time the step can take (delays, timeouts), for progress estimates. */
   budgetNs(): bigint;
   /** Resolves when the step passed; throws StepFailure when it saw something else. */

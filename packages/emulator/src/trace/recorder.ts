@@ -11,6 +11,8 @@ export interface TraceRecorderOptions {
   sinks?: TraceSink[];
   /** How far behind the latest recorded moment an event may still arrive (default 1 s of virtual time). */
   reorderWindowNs?: bigint;
+  /** Keep every event for queries (events, byKind, between): the stepper's timeline. Default true; false only streams to the writers. */
+  retain?: boolean;
 }
 
 export const DEFAULT_REORDER_WINDOW_NS = 1_000_000_000n;
@@ -19,7 +21,7 @@ export const DEFAULT_REORDER_WINDOW_NS = 1_000_000_000n;
 const completedAt = (e: TraceEvent): bigint => (e.kind === 'spi' ? e.end : e.t);
 
 export class TraceRecorder implements TraceSink {
-  /** Every event recorded so far, sorted by t. */
+  /** Every event recorded so far, sorted by t (when retained). */
   readonly events: TraceEvent[] = [];
   /** Events that arrived after writers had already been given later ones (written anyway, out of order). */
   readonly late: TraceEvent[] = [];
@@ -30,10 +32,12 @@ export class TraceRecorder implements TraceSink {
   private latest = 0n;
   private releasedUpTo = -1n;
   private closed = false;
+  private readonly retain: boolean;
 
   constructor(options: TraceRecorderOptions = {}) {
     this.sinks = [...(options.sinks ?? [])];
     this.window = options.reorderWindowNs ?? DEFAULT_REORDER_WINDOW_NS;
+    this.retain = options.retain ?? true;
     if (this.window < 0n) throw new Error(`TraceRecorder: reorderWindowNs must be >= 0 (got ${this.window})`);
   }
 
@@ -44,12 +48,14 @@ export class TraceRecorder implements TraceSink {
 
   record(e: TraceEvent): void {
     if (this.closed) throw new Error(`TraceRecorder: ${e.kind} event at t=${e.t} recorded after close`);
-    insertByTime(this.events, e);
-    let list = this.byKindIndex.get(e.kind);
-    if (!list) this.byKindIndex.set(e.kind, (list = []));
-    insertByTime(list, e);
+    if (this.retain) {
+      insertByTime(this.events, e);
+      let list = this.byKindIndex.get(e.kind);
+      if (!list) this.byKindIndex.set(e.kind, (list = []));
+      insertByTime(list, e);
+    }
     if (e.t < this.releasedUpTo) {
-      this.late.push(e);
+      if (this.retain) this.late.push(e);
       for (const s of this.sinks) s.write(e);
       return;
     }

@@ -15,6 +15,7 @@ import { WorldNetwork, OPERATOR_IP, type BrokerEndpoint } from './network.ts';
 import { Wires } from './wires.ts';
 import { Operator } from './operator.ts';
 import { mqttTraceEvent } from './mqtt-trace.ts';
+import { History } from './history.ts';
 import { PcapWriter, JsonlRecorder, fileSink, type CaptureSink, type ConnectionClose, type ConnectionOpen } from '../capture/index.ts';
 import type { WorldConfig } from './config.ts';
 
@@ -46,9 +47,9 @@ export class World implements ScenarioContext {
   readonly wires: Wires;
   readonly operator: Operator;
   mqttBroker!: Broker;
-  private readonly serial: { tNs: bigint; text: string }[] = [];
-  private readonly events: { tNs: bigint; what: string; detail?: Record<string, unknown> }[] = [];
-  private readonly seen: { tNs: bigint; topic: string; payload: Buffer; from: string }[] = [];
+  private readonly serial = new History<{ tNs: bigint; text: string }>();
+  private readonly events = new History<{ tNs: bigint; what: string; detail?: Record<string, unknown> }>();
+  private readonly seen = new History<{ tNs: bigint; topic: string; payload: Buffer; from: string }>();
   private readonly traceSinks: ((e: TraceEvent) => void)[] = [];
   private readonly captureSinks: CaptureSink[] = [];
   private readonly relayListeners: ((e: RelayChange) => void)[] = [];
@@ -159,7 +160,7 @@ export class World implements ScenarioContext {
   private onCapture(r: CaptureRecord): void {
     this.ioActivity++; // over TCP the broker's side of a socket is only seen here
     const p = r.packet;
-    if (r.dir === 'to-broker' && p.cmd === 'publish') {
+    if (r.dir === 'to-broker' && p.cmd === 'publish' && !r.denied) {
       const payload = Buffer.isBuffer(p.payload) ? p.payload : Buffer.from(p.payload);
       this.seen.push({ tNs: r.tNs, topic: p.topic, payload, from: r.clientId });
     }
@@ -341,15 +342,28 @@ export class World implements ScenarioContext {
   }
 
   serialLines(): readonly { tNs: bigint; text: string }[] {
-    return this.serial;
+    return this.serial.all;
   }
 
   nodeEvents(): readonly { tNs: bigint; what: string; detail?: Record<string, unknown> }[] {
-    return this.events;
+    return this.events.all;
   }
 
   mqttSeen(): readonly { tNs: bigint; topic: string; payload: Buffer; from: string }[] {
-    return this.seen;
+    return this.seen.all;
+  }
+
+  forgetHistory(): void {
+    this.serial.forget();
+    this.events.forget();
+    this.seen.forget();
+  }
+
+  /** Whether serialLines(), nodeEvents() and mqttSeen() record at all: off where no scenario step can ask (serve, replay). */
+  keepHistory(on: boolean): void {
+    this.serial.keep(on);
+    this.events.keep(on);
+    this.seen.keep(on);
   }
 
   async publish(topic: string, payload: Buffer, opts: { qos: 0 | 1 | 2; retain: boolean }): Promise<void> {

@@ -38,6 +38,10 @@ export class WaitEventStep extends BaseStep {
     super(WaitEventStep.keyword, where);
   }
 
+  get looksBack(): boolean {
+    return this.opts.since === 'boot';
+  }
+
   describe(): string {
     return `wait-event ${describeWatch(this.match.shown, this.opts)}`;
   }

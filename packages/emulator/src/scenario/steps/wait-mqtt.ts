@@ -35,6 +35,10 @@ export class WaitMqttStep extends BaseStep {
     super(WaitMqttStep.keyword, where);
   }
 
+  get looksBack(): boolean {
+    return this.opts.since === 'boot';
+  }
+
   private what(): string {
     return [this.topic, this.payload?.shown, this.from && `from ${this.from}`].filter(Boolean).join(' ');
   }

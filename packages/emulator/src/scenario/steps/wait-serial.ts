@@ -29,6 +29,10 @@ export class WaitSerialStep extends BaseStep {
     super(WaitSerialStep.keyword, where);
   }
 
+  get looksBack(): boolean {
+    return this.opts.since === 'boot';
+  }
+
   describe(): string {
     return `wait-serial ${describeWatch(this.match.shown, this.opts)}`;
   }

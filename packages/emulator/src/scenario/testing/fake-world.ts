@@ -19,6 +19,8 @@ export class FakeWorld implements ScenarioContext {
   readonly serial: Serial[] = [];
   readonly events: { tNs: bigint; what: string; detail?: Record<string, unknown> }[] = [];
   readonly seen: Seen[] = [];
+  /** Steps before which the runner let the world forget its history (1-based, as in the trace). */
+  forgotBefore: number[] = [];
   relays: number[] = [];
   spi: Spi | null = null;
   readonly pins = new Map<string, 0 | 1>();
@@ -73,6 +75,12 @@ export class FakeWorld implements ScenarioContext {
   }
   mqttSeen(): readonly Seen[] {
     return this.seen;
+  }
+  forgetHistory(): void {
+    this.forgotBefore.push(this.trace.filter((c) => c.status === 'start').length + 1);
+    this.serial.length = 0;
+    this.events.length = 0;
+    this.seen.length = 0;
   }
   async publish(topic: string, payload: Buffer, opts: { qos: 0 | 1 | 2; retain: boolean }): Promise<void> {
     if (this.broken) throw new Error(this.broken);
