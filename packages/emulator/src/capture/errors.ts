@@ -32,8 +32,10 @@ export class CaptureError extends Error {
 export interface CaptureWarning {
   location: CaptureLocation;
   message: string; // full text, location included
+  /** Bytes a client sent to the broker are missing or unreadable: a command may be among them. */
+  lostToBroker?: true;
 }
 
-export function warning(location: CaptureLocation, detail: string): CaptureWarning {
-  return { location, message: `${formatLocation(location)}: ${detail}` };
+export function warning(location: CaptureLocation, detail: string, lostToBroker = false): CaptureWarning {
+  return { location, message: `${formatLocation(location)}: ${detail}`, ...(lostToBroker ? { lostToBroker } : {}) };
 }

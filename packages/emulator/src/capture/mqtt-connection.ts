@@ -70,20 +70,21 @@ export function mqttConnection(tc: TcpConnection, id: number, file: string, warn
   const packets: Omit<CapturedPacket, 'index'>[] = [];
   for (const [res, side, dir] of [[c2s, client, 'to-broker'], [s2c, server, 'from-broker']] as const) {
     const stream = tc.dirs[side];
+    const lost = dir === 'to-broker';
     const label = `connection ${id} ${show(stream.from)} → ${show(stream.to)} (${dir === 'to-broker' ? 'client→server' : 'server→client'})`;
     for (const f of res.frames) {
       packets.push({ tNs: f.tNs, dir, conn: id, clientId, packet: f.packet, raw: f.raw, where: `frame ${f.frame}` });
     }
     if (res.error) {
       const e = res.error;
-      warnings.push(warning({ file, where: `frame ${e.frame}` }, `${label}: MQTT packet ${e.index + 1} at stream byte ${e.at}: ${e.detail}; the rest of this direction is skipped`));
+      warnings.push(warning({ file, where: `frame ${e.frame}` }, `${label}: MQTT packet ${e.index + 1} at stream byte ${e.at}: ${e.detail}; the rest of this direction is skipped`, lost));
     } else if (stream.gap) {
       const g = stream.gap;
-      warnings.push(warning({ file, where: `frame ${g.frame}` }, `${label}: ${g.missing} bytes missing from the capture at stream byte ${g.at}; the rest of this direction is skipped`));
+      warnings.push(warning({ file, where: `frame ${g.frame}` }, `${label}: ${g.missing} bytes missing from the capture at stream byte ${g.at}; the rest of this direction is skipped`, lost));
     } else if (res.partial) {
       const p = res.partial;
       const need = p.need ? ` of ${p.need}` : '';
-      warnings.push(warning({ file, where: `frame ${stream.chunks.at(-1)!.frame}` }, `${label}: stream ends inside MQTT packet ${p.index + 1} at stream byte ${p.at} (${p.have}${need} bytes captured)`));
+      warnings.push(warning({ file, where: `frame ${stream.chunks.at(-1)!.frame}` }, `${label}: stream ends inside MQTT packet ${p.index + 1} at stream byte ${p.at} (${p.have}${need} bytes captured)`, lost));
     }
   }
   return { conn, packets };

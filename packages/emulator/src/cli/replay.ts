@@ -35,8 +35,9 @@ export const command = defineCommand({
     trace: { kind: 'string', arg: 'F.jsonl', meaning: 'record the replay as a JSONL trace, as esphil run does' },
     vcd: { kind: 'string', arg: 'F.vcd', meaning: 'record the replay as a VCD, as esphil run does' },
     pcap: { kind: 'string', arg: 'F.pcap', meaning: 'record the replay as a pcap, as esphil run does' },
+    lenient: { kind: 'boolean', meaning: 'replay even a capture with no command to replay, or whose client→broker bytes had gaps' },
   },
-  notes: 'durations need a unit: 250ms, 5s, 2min, 1h 30min\nexit 0: replayed (and matched --expect); 1: the timeline differs or the set-up scenario failed; 2: unusable input',
+  notes: 'durations need a unit: 250ms, 5s, 2min, 1h 30min\nexit 0: replayed (and matched --expect); 1: the timeline differs, the set-up scenario failed, or (without --lenient)\nthe capture has no command to replay or lost client→broker bytes; 2: unusable input',
 });
 
 export async function main(argv: string[]): Promise<number> {
@@ -60,6 +61,20 @@ export async function main(argv: string[]): Promise<number> {
     plan = planReplay(capture, { speed, fromNs: values.from, toNs: values.to, ...(values.topic.length ? { topics: values.topic } : {}) });
   } catch (e) {
     throw new UsageError(`esphil replay: ${(e as Error).message}`);
+  }
+  if (!values.lenient) {
+    const lost = capture.warnings.filter((w) => w.lostToBroker);
+    if (lost.length) {
+      console.error(`esphil replay: ${file}: ${lost.length} client→broker stream(s) lost bytes, so a command may be missing (--lenient replays what is left):`);
+      for (const w of lost) console.error(`  ${w.message}`);
+      return EXIT_FAILED;
+    }
+    if (plan.commands.length === 0) {
+      const k = plan.skipped;
+      const left = `${k.fromNode} from the node, ${k.deliveries} broker deliveries, ${k.otherTopics} on other topics, ${k.outsideWindow} outside --from/--to`;
+      console.error(`esphil replay: ${file}: no operator command to replay (PUBLISHes left out: ${left}); --lenient runs anyway`);
+      return EXIT_FAILED;
+    }
   }
   let expected;
   if (values.expect) {
@@ -86,6 +101,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   log(`esphil replay: ${plan.commands.length} command(s) from ${file} (${capture.format}, ${capture.packets.length} MQTT packets)`);
   const world = await unusable('esphil replay: cannot build the node', () => World.create(worldConfigFor(setup?.node ?? { certs: {} }, { avrHex: values['avr-hex'] })));
+  world.keepHistory(false); // no scenario step will ask for serial lines or PUBLISHes
   const recorders = openRecorders(world, { trace: values.trace, vcd: values.vcd, pcap: values.pcap });
   try {
     world.powerOn();

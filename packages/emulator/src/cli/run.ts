@@ -19,6 +19,7 @@ import { VIEW_FLAGS, viewFromFlags } from './view-flags.ts';
 import { untilInterrupted } from '../view/live.ts';
 import type { ViewServer } from '../view/server.ts';
 import { FIRMWARE_FLAGS, GDB_FLAGS, checkFirmwareFlags, startGdb } from './gdb.ts';
+import { DEFAULT_MAX_VIRTUAL_NS, checkVirtualSpan } from '../scenario/virtual-span.ts';
 
 export const command = defineCommand({
   name: 'run',
@@ -35,6 +36,13 @@ export const command = defineCommand({
     json: { kind: 'boolean', meaning: 'print one JSON object per line instead of text' },
     timeline: { kind: 'boolean', meaning: 'also print what the node did (relays, MQTT, serial, network)' },
     ...VIEW_FLAGS,
+    'max-virtual': {
+      kind: 'duration',
+      arg: 'D',
+      meaning: 'refuse (exit 2, before running) a scenario whose steps can take more virtual time than D',
+      default: DEFAULT_MAX_VIRTUAL_NS,
+      defaultText: '20 years, 7305d',
+    },
   },
   notes: `with several scenarios, --trace/--vcd/--pcap get one file each: F.<scenario>.ext
 with --view (one scenario), the page stays up after the run until Ctrl-C
@@ -54,7 +62,9 @@ export async function main(argv: string[]): Promise<number> {
   let loadFailed = false;
   for (const file of positionals) {
     try {
-      scenarios.push(await loadScenario(file));
+      const scenario = await loadScenario(file);
+      checkVirtualSpan(scenario, values['max-virtual']);
+      scenarios.push(scenario);
     } catch (e) {
       if (!(e instanceof ScenarioLoadError)) throw e;
       console.error(e.message);
