@@ -34,7 +34,8 @@ export function parseAcl(text: string, file: string): AclRules {
     const where = `${file}:${line}`;
     const trimmed = raw.replace(/\s+$/, '');
     if (trimmed === '' || trimmed.startsWith('#')) return;
-    const m = /^\s*(\S+)(?:\s+(.*))?$/.exec(trimmed)!;
+    // [^] not `.`: a stray CR or other line terminator inside a line is data, not the end of the match.
+    const m = /^\s*(\S+)(?:\s+([^]*))?$/.exec(trimmed)!;
     const keyword = m[1]!;
     const rest = (m[2] ?? '').trim();
     if (keyword === 'user') {
@@ -49,7 +50,7 @@ export function parseAcl(text: string, file: string): AclRules {
     }
     if (rest === '') throw new Error(`${where}: '${keyword}' needs a topic`);
     // mosquitto: with one word it is the topic (readwrite); with more, the first is the access.
-    const sp = /^(\S+)\s+(.+)$/.exec(rest);
+    const sp = /^(\S+)\s+([^]+)$/.exec(rest);
     let access: AclAccess = 'readwrite';
     let topic = rest;
     if (sp) {

@@ -8,3 +8,4 @@ export { verifyClientChain, TrustStore, type VerifyError, type VerifyResult } fr
 export { topicMatches } from './topic.ts';
 export { DEFAULT_LIMITS, CONNECT_TIMEOUT_MS, type BrokerLimits } from './limits.ts';
 export { MqttFramer, MqttFrameError, type DroppedPublish, type FramerLimits } from './mqtt/framer.ts';
+export { FrameDecoder, MqttDecodeError } from './mqtt/decode.ts';

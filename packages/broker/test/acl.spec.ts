@@ -75,6 +75,7 @@ describe('acl_file errors name file:line', () => {
     ['topic read a/#/b', /^my\.acl:1: invalid ACL topic: '#' must be a whole last level/],
     ['topic read a+/b', /^my\.acl:1: invalid ACL topic: '\+' must be a whole level/],
     ['allow all', /^my\.acl:1: unknown ACL keyword 'allow'/],
+    ['topic r\rad a/b', /^my\.acl:1: invalid access type 'r'/], // a stray CR is whitespace inside the line (found by fuzzing)
   ])('%j', (text, message) => {
     expect(() => parseAcl(text, 'my.acl')).toThrow(message);
   });

@@ -1,5 +1,16 @@
 import mqtt, { type Packet } from 'mqtt-packet';
 
+/** A whole frame that is not a valid MQTT packet (mqtt-packet's reason), with its control packet type. */
+export class MqttDecodeError extends Error {
+  constructor(
+    readonly packetType: number,
+    reason: string,
+  ) {
+    super(`packet type ${packetType}: ${reason}`);
+    this.name = 'MqttDecodeError';
+  }
+}
+
 /** Decodes whole frames one at a time; one per direction and connection (a parser is costly to build). */
 export class FrameDecoder {
   private readonly parser = mqtt.parser({ protocolVersion: 4 });
@@ -19,10 +30,16 @@ export class FrameDecoder {
   decode(frame: Buffer): Packet {
     this.packet = undefined;
     this.error = undefined;
-    this.parser.parse(frame);
-    const { packet, error } = this;
-    if (error) throw error;
-    if (!packet) throw new Error('incomplete packet');
+    const type = (frame[0] ?? 0) >> 4;
+    try {
+      this.parser.parse(frame);
+    } catch (e) {
+      throw new MqttDecodeError(type, (e as Error).message);
+    }
+    const packet = this.packet as Packet | undefined;
+    const error = this.error as Error | undefined; // set by the parser's events during parse()
+    if (error) throw new MqttDecodeError(type, error.message);
+    if (!packet) throw new MqttDecodeError(type, 'incomplete packet');
     return packet;
   }
 }

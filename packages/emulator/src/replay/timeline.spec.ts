@@ -45,7 +45,7 @@ describe('parseTimeline', () => {
     ];
     expect(parseTimeline(lines.join('\n'), 'trace.jsonl')).toEqual([{ t: S, on: [3] }]);
     expect(() => parseTimeline(lines.slice(0, -4).join('\n') + '\n' + lines.at(-2), 'short.jsonl')).toThrow(
-      'short.jsonl:0: trace has relay events but no SUBACK to sec_mqtt_client_00_03 completing its subscriptions (irrigation/zone/on, irrigation/zone/off, irrigation/zone/status), so there is no t = 0',
+      `short.jsonl:1: trace has relay events but no SUBACK to sec_mqtt_client_00_03 completing its subscriptions (irrigation/zone/on, irrigation/zone/off, irrigation/zone/status), so there is no t = 0`,
     );
   });
 
@@ -55,7 +55,7 @@ describe('parseTimeline', () => {
     ['{"event":"relays","t":"1","on":"2"}', 'x.jsonl:2: "on" must be an array of zone numbers 0..7, got "2"'],
     ['{"kind":"relays","t":1,"on":[]}', 'x.jsonl:2: "t" must be a decimal string of nanoseconds, got 1'],
     ['nope', 'x.jsonl:2: not JSON'],
-    ['{"event":"relays","t":"500000000","on":[]}', 'x.jsonl:0: relay changes are not in time order (+500ms after +1s)'],
+    ['{"event":"relays","t":"500000000","on":[]}', 'x.jsonl:2: relay changes are not in time order (+500ms after +1s)'],
   ])('names the line of %s', (line, message) => {
     const text = `{"event":"relays","t":"1000000000","on":[1]}\n${line}\n`;
     expect(() => parseTimeline(text, 'x.jsonl')).toThrow(TimelineError);

@@ -91,6 +91,9 @@ export function parseTimeline(text: string, file: string, opts: ParseTimelineOpt
   const lines = text.split('\n');
   const direct: RelayChange[] = [];
   const traced: RelayEventNs[] = [];
+  /** Line numbers of the direct changes and of the first traced one, for errors found after reading. */
+  const directLines: number[] = [];
+  let firstTracedLine = 0;
   const subs = new Subscriptions(opts.nodeClientId ?? NODE_CLIENT_ID, opts.topics ?? NODE_TOPICS);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
@@ -107,21 +110,25 @@ export function parseTimeline(text: string, file: string, opts: ParseTimelineOpt
     if (o === null || typeof o !== 'object' || Array.isArray(o)) fail('expected a JSON object');
     if (o.event === 'relays') {
       direct.push({ t: nanoseconds(o.t, fail), on: zones(o.on, fail) });
+      directLines.push(i + 1);
     } else if (o.kind === 'relays' || o.kind === 'mqtt') {
       const tNs = nanoseconds(o.t, fail);
-      if (o.kind === 'relays') traced.push({ tNs, on: zones(o.on, fail) });
+      if (o.kind === 'relays') {
+        traced.push({ tNs, on: zones(o.on, fail) });
+        firstTracedLine ||= i + 1;
+      }
       else subs.see(o, tNs);
     }
   }
-  if (direct.length > 0 && traced.length > 0) throw new TimelineError(file, 1, 'mixes {"event":"relays"} lines and trace {"kind":"relays"} events');
+  if (direct.length > 0 && traced.length > 0) throw new TimelineError(file, Math.max(directLines[0]!, firstTracedLine), 'mixes {"event":"relays"} lines and trace {"kind":"relays"} events');
   if (traced.length === 0) {
     for (let i = 1; i < direct.length; i++) {
-      if (direct[i]!.t < direct[i - 1]!.t) throw new TimelineError(file, 0, `relay changes are not in time order (${formatSinceSubscribed(direct[i]!.t)} after ${formatSinceSubscribed(direct[i - 1]!.t)})`);
+      if (direct[i]!.t < direct[i - 1]!.t) throw new TimelineError(file, directLines[i]!, `relay changes are not in time order (${formatSinceSubscribed(direct[i]!.t)} after ${formatSinceSubscribed(direct[i - 1]!.t)})`);
     }
     return direct;
   }
   if (subs.at === undefined) {
-    throw new TimelineError(file, 0, `trace has relay events but no SUBACK to ${subs.node} completing its subscriptions (${subs.topics.join(', ')}), so there is no t = 0`);
+    throw new TimelineError(file, firstTracedLine, `trace has relay events but no SUBACK to ${subs.node} completing its subscriptions (${subs.topics.join(', ')}), so there is no t = 0`);
   }
   return toTimeline(traced, subs.at);
 }

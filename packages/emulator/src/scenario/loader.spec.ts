@@ -88,6 +88,11 @@ describe('scenario load errors name file:line:column', () => {
     ]);
   });
 
+  it('a top-level key that is not a plain string is a load error, not a crash (found by fuzzing)', () => {
+    expect(() => parseScenario('? [a]\nname: x\n', 'k.yaml')).toThrow(ScenarioLoadError);
+    expect(() => parseScenario('? [a]\nname: x\n', 'k.yaml')).toThrow(/^k\.yaml:1:3: scenario: parameter names must be plain strings$/);
+  });
+
   it('an unreadable file', async () => {
     const e = (await loadScenario(`${BAD}/no-such.yaml`).catch((err: unknown) => err)) as ScenarioLoadError;
     expect(e.message).toBe(`${BAD}/no-such.yaml:1:1: cannot read scenario: ENOENT`);

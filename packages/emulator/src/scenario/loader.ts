@@ -58,7 +58,9 @@ export function parseScenario(text: string, file: string): Scenario {
 
   const root = doc.contents as Node | null;
   if (!isMap(root)) throw new ScenarioLoadError([src.issue(root, 'a scenario is a mapping with name, steps and optionally description and node')]);
-  const top = new Params(root, new Where(src, 'scenario', root));
+  // Reading the keys can already fail (a key that is not a plain string, e.g. `? [a]: 1`).
+  const top = attempt(() => new Params(root, new Where(src, 'scenario', root)));
+  if (!top) throw new ScenarioLoadError(issues);
   const name = attempt(() => top.string('name'));
   const description = attempt(() => top.optString('description'));
   const node = attempt(() => readNodeConfig(top.node('node'), src, (issue) => issues.push(issue))) ?? { certs: {} };
