@@ -23,6 +23,7 @@ import { NODE_FUSES, SerialProgrammer, type FuseBytes } from './isp.ts';
 import { RelayBoard } from './relay-board.ts';
 import { RunLoop, type IdleStats } from './run-loop.ts';
 import { SPISlave, type ClockByteOptions, type SPIStats } from './spi-slave.ts';
+import { startupDelay } from './startup-delay.ts';
 import { Watchdog, atmega168WatchdogConfig } from './watchdog.ts';
 
 /** PinOverrideMode.None in avr8js's gpio.ts (the enum is not exported). */
@@ -41,6 +42,8 @@ export interface ATmega168Options {
   frequency?: number;
   /** false runs sleep and polling loops cycle by cycle (the reference for fast-forward). Default true. */
   fastForward?: boolean;
+  /** false starts executing right after a reset (specs that count cycles from the first instruction). Default true: the fuses' start-up delay. */
+  startupDelay?: boolean;
 }
 
 export interface ATmega168Stats extends SPIStats, IdleStats {
@@ -69,10 +72,14 @@ export class ATmega168 {
   private eepromBlock!: AVREEPROM;
   private readonly runLoop: RunLoop;
   private resetHeld = false;
+  /** First cycle at which an instruction may run: the end of the start-up delay after a reset. */
+  private runFromCycle = 0;
+  private readonly delayAfterReset: boolean;
   private readonly resetCounts: Record<ResetSource, number> = { 'power-on': 0, external: 0, watchdog: 0 };
 
   constructor(opts: ATmega168Options = {}) {
     this.frequency = opts.frequency ?? DEFAULT_FREQUENCY;
+    this.delayAfterReset = opts.startupDelay ?? true;
     if (!(this.frequency > 0)) throw new RangeError(`ATmega168: frequency ${opts.frequency} Hz is not positive`);
     const { cpu } = this;
     this.usart = new AVRUSART(cpu, atmega168Config.usart0, this.frequency);
@@ -167,7 +174,22 @@ export class ATmega168 {
     } else {
       this.isp.leave();
       this.rescanIfFlashChanged();
+      this.startDelay(); // the delay counts from the rising edge
     }
+  }
+
+  private startDelay(): void {
+    this.runFromCycle = this.delayAfterReset ? this.cpu.cycles + this.startupDelay.cycles : 0;
+  }
+
+  /** 6 CK + 14 CK + 65 ms for the node's fuses (startup-delay.ts). */
+  get startupDelay(): { cycles: number; text: string } {
+    return startupDelay(this.fuses.low, this.frequency);
+  }
+
+  /** In the start-up delay after a reset: the clock runs, no instruction executes. */
+  get startingUp(): boolean {
+    return !this.resetHeld && this.cpu.cycles < this.runFromCycle;
   }
 
   private rescanIfFlashChanged(): void {
@@ -184,18 +206,19 @@ export class ATmega168 {
   runUntil(targetCycle: number, opts: { stopWhenIdle?: boolean } = {}): number {
     if (!Number.isFinite(targetCycle)) throw new RangeError(`ATmega168.runUntil: target cycle ${targetCycle} is not finite`);
     const { cpu } = this;
-    if (this.resetHeld) {
-      // Held in reset: the clock runs, nothing executes and no peripheral acts.
+    if (this.resetHeld || targetCycle <= this.runFromCycle) {
+      // Held in reset or starting up: the clock runs, nothing executes and no peripheral acts.
       if (cpu.cycles < targetCycle) cpu.cycles = targetCycle;
       return cpu.cycles;
     }
+    if (cpu.cycles < this.runFromCycle) cpu.cycles = this.runFromCycle;
     this.runLoop.runUntil(targetCycle, opts.stopWhenIdle === true);
     return cpu.cycles;
   }
 
-  /** Asleep with no wake-up interrupt, in a detected polling loop, or held in reset. */
+  /** Asleep with no wake-up interrupt, in a detected polling loop, held in reset or starting up. */
   isIdle(): boolean {
-    return this.resetHeld || this.runLoop.isIdle();
+    return this.resetHeld || this.startingUp || this.runLoop.isIdle();
   }
 
   /** A debugger's breakpoints, single-step and watchpoints (debug-hook.ts); null: the fast path only. */
@@ -217,6 +240,7 @@ export class ATmega168 {
    * at the next cycle, the earliest at which running the AVR can process it.
    */
   nextEventCycle(): number | undefined {
+    if (this.startingUp) return this.runFromCycle; // the first instruction
     const event = this.resetHeld ? null : headClockEvent(this.cpu);
     return event ? Math.max(event.cycles, this.cpu.cycles + 1) : undefined;
   }
@@ -254,6 +278,7 @@ export class ATmega168 {
     this.watchdog.reset();
     this.runLoop.reset();
     this.resetCounts[source]++;
+    this.startDelay(); // power-on and watchdog: from now; external: again from the rising edge
     relink();
   }
 

@@ -26,3 +26,4 @@ export { AVRIOPort, AVRTimer, AVRUSART, AVREEPROM, CPU, PinState } from 'avr8js'
 export { ElfError, parseElf, functionAt, lineAt, symbolAddress, AVR_DATA_ORIGIN, AVR_EEPROM_ORIGIN, type AvrElf, type ElfSymbol, type ParseElfOptions } from './elf.ts';
 export type { LineRow } from './dwarf-line.ts';
 export { DataWatch, debugActive, type AvrDebugHook, type StopReason, type WatchKind } from './debug-hook.ts';
+export { startupDelay, type StartupDelay } from './startup-delay.ts';

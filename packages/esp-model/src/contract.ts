@@ -56,6 +56,8 @@ export interface SketchConfig {
   debugLog?: boolean;
   /** The DEBUG build's startupTest() zone walk in loop() (default off). */
   startupTest?: boolean;
+  /** CPU clock the sketch was built for: 80 (the Arduino IDE's default) or 160 MHz. */
+  cpuMhz?: 80 | 160;
   /** ESP8266AVRISP: accept STK500 v1 clients for the AVR on a TCP port (Esp8266.acceptIspClient). */
   ispServer?: boolean;
   /** The signed AVR update over MQTT (docs/ota.md), checked with this ECDSA P-256 public key (PEM). Off when absent. */

@@ -51,6 +51,8 @@ export class Esp8266 {
         throw new TypeError(`EspOptions.sketch.${k} must be a non-empty string`);
       }
     }
+    const mhz = opts.sketch.cpuMhz;
+    if (mhz !== undefined && mhz !== 80 && mhz !== 160) throw new RangeError(`EspOptions.sketch.cpuMhz must be 80 or 160, got ${mhz}`);
     const port = opts.sketch.brokerPort;
     if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
       throw new RangeError(`EspOptions.sketch.brokerPort must be 1..65535, got ${port}`);

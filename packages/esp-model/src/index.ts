@@ -25,3 +25,5 @@ export * from './firmware/sketch.ts';
 export { ESP_STATION_MAC, type EspEvent } from './machine.ts';
 export * from './firmware/ota/ota-protocol.ts';
 export { ATMEGA168_FLASH_BYTES, ATMEGA168_PAGE_BYTES, ATMEGA168_SIGNATURE } from './firmware/ota/avr-isp.ts';
+export * from './bearssl/handshake-cost.ts';
+export { SOFT_WDT_TIMEOUT_MS, SOFT_WDT_RESET, busy } from './core/watchdog.ts';

@@ -74,6 +74,7 @@ export class Machine {
       wifi: this.wifi,
       time: this.time,
       thunk: this.thunk,
+      cpuMhz: opts.sketch.cpuMhz,
       trace: (what, detail) => this.event(what, detail),
     });
     this.pubsub = new PubSubClient(this.cpu, this.client);

@@ -50,6 +50,8 @@ export interface NodeConfig {
   debugLog?: boolean;
   /** The start-up zone walk (each relay on for 1 s in turn), whatever the build says. */
   startupTest?: boolean;
+  /** The ESP8266's CPU clock, 80 or 160 MHz (default 80, the Arduino IDE's). */
+  cpuMhz?: 80 | 160;
   /** millis() at power-on, so a scenario can cross its 49.7-day wrap (from `millis-wrap-in`). */
   millisAtBoot?: number;
   /** UTC the world starts at, ms since the epoch. */
@@ -86,7 +88,7 @@ export function readNodeConfig(node: Node | null, src: SourceFile, report: (issu
   const where = new Where(src, 'node', node);
   const config: NodeConfig = { certs: {} };
   if (node === null || (isScalar(node) && node.value === null)) return config;
-  if (!isMap(node)) throw src.issue(node, 'node: expected a mapping (avr-hex, avr-elf, gdb, wifi, ap, certs, broker-config, build, debug-log, startup-test, millis-wrap-in, utc, ntp, transport, ota)');
+  if (!isMap(node)) throw src.issue(node, 'node: expected a mapping (avr-hex, avr-elf, gdb, wifi, ap, certs, broker-config, build, debug-log, startup-test, cpu-mhz, millis-wrap-in, utc, ntp, transport, ota)');
   const p = new Params(node, where);
   const dir = dirname(resolve(src.file));
   const guard = (f: () => void): void => {
@@ -130,6 +132,7 @@ export function readNodeConfig(node: Node | null, src: SourceFile, report: (issu
     build: () => (config.build = p.oneOf('build', ['debug', 'release'] as const)),
     'debug-log': () => (config.debugLog = p.bool('debug-log', true)),
     'startup-test': () => (config.startupTest = p.bool('startup-test', false)),
+    'cpu-mhz': () => (config.cpuMhz = Number(p.oneOf('cpu-mhz', ['80', '160'] as const)) as 80 | 160),
     'millis-wrap-in': () => {
       const ms = p.duration('millis-wrap-in') / 1_000_000n;
       if (ms < 1n || ms > MILLIS_WRAP) p.fail('millis-wrap-in', `expected 1ms .. 49d 17h 2min 47s 296ms (2^32 ms), got ${formatDuration(ms * 1_000_000n)}`);
@@ -169,6 +172,7 @@ export function describeNode(c: NodeConfig): string {
   if (c.ntp?.delayNs !== undefined) parts.push(`ntp delay ${formatDuration(c.ntp.delayNs)}`);
   if (c.transport) parts.push(`transport ${c.transport}`);
   if (c.build) parts.push(`${c.build} build`);
+  if (c.cpuMhz) parts.push(`${c.cpuMhz} MHz`);
   if (c.debugLog !== undefined) parts.push(`debug log ${c.debugLog ? 'on' : 'off'}`);
   if (c.startupTest !== undefined) parts.push(`start-up test ${c.startupTest ? 'on' : 'off'}`);
   if (c.millisAtBoot !== undefined) parts.push(`millis() starts at ${c.millisAtBoot}`);

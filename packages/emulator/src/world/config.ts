@@ -21,6 +21,8 @@ export interface WorldConfig {
   debugLog: boolean;
   /** The DEBUG build's start-up zone walk. */
   startupTest: boolean;
+  /** The ESP8266's CPU clock: what the TLS handshake's computing costs scale with. */
+  cpuMhz: 80 | 160;
   startUtcMs: number;
   ntp: { delayNs: bigint; respond: boolean };
   transport: 'memory' | 'tcp';

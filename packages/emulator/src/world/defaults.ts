@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { ElfError, parseElf, type AvrElf } from '@esphil/avr-slave';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
+import { DEFAULT_CPU_MHZ } from '@esphil/esp-model';
 import type { WorldConfig } from './config.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../../../..');
@@ -58,6 +59,7 @@ export function defaultWorldConfig(overrides: { avrHex?: string; avrElf?: string
     // esphil's node: DEBUG logging, without the start-up test (docs/scenarios.md).
     debugLog: true,
     startupTest: false,
+    cpuMhz: DEFAULT_CPU_MHZ,
     startUtcMs: DEFAULT_START_UTC,
     ntp: { delayNs: 20_000_000n, respond: true },
     transport: 'memory',

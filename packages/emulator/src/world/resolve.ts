@@ -39,6 +39,7 @@ export function worldConfigFor(node: NodeConfig, overrides: { avrHex?: string; a
     // `build:` sets both; `debug-log` / `startup-test` override it one at a time.
     debugLog: node.debugLog ?? (node.build ? node.build === 'debug' : base.debugLog),
     startupTest: node.startupTest ?? (node.build ? node.build === 'debug' : base.startupTest),
+    cpuMhz: node.cpuMhz ?? base.cpuMhz,
     startUtcMs: node.utcMs ?? base.startUtcMs,
     ntp: { delayNs: node.ntp?.delayNs ?? base.ntp.delayNs, respond: node.ntp?.respond ?? base.ntp.respond },
     transport: node.transport ?? base.transport,

@@ -78,10 +78,17 @@ export class Wires {
         // RESET low: the pins belong to serial programming, not to an SS window.
         return this.avr.clockSpiByte(mosi, { sckHz: s.clockHz, mode: s.mode, lsbFirst, atCycle: this.cycleAt(s.startNs) });
       }
+      // Within the start-up delay after a reset no instruction has run: SPI is off and the byte is lost.
+      const startingUp = this.avr.startingUp;
       // atCycle: runUntil may overshoot by an instruction; the byte starts when the master clocks it.
       const miso = this.avr.spi.clockByte(mosi, { sckHz: s.clockHz, mode: s.mode, lsbFirst, atCycle: this.cycleAt(s.startNs) });
       const end = s.startNs + BigInt(Math.round(8e9 / s.clockHz)); // APB dividers need not give a whole Hz
       const byte: PendingByte = { t: s.startNs, end, mosi, miso, lost: false };
+      if (startingUp) {
+        const reason = `the AVR is in its start-up delay after reset (${this.avr.startupDelay.text})`;
+        byte.violation = `lost: ${reason}`;
+        this.emit({ kind: 'node', t: s.startNs, what: 'avr-byte-lost', detail: { mosi, reason } });
+      }
       if (!this.window) {
         // A transfer with SS already high still clocks the bus; record it as its own window.
         this.window = { t: s.startNs, sckHz: s.clockHz, mode: s.mode, lsbFirst, bytes: [] };
@@ -154,6 +161,7 @@ export class Wires {
     const done = this.completed.splice(0, w.bytes.length);
     const violations: string[] = [];
     w.bytes.forEach((b, i) => {
+      if (b.violation) violations.push(`byte ${i}: ${b.violation}`);
       const c = done[i];
       if (c) {
         b.lost = c.lost;

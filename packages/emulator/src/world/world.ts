@@ -95,6 +95,7 @@ export class World implements ScenarioContext {
         keyPem: config.node.keyPem,
         debugLog: config.debugLog,
         startupTest: config.startupTest,
+        cpuMhz: config.cpuMhz,
         ispServer: config.ispServer,
         otaPublicKeyPem: config.node.otaPublicKeyPem,
       },
@@ -207,12 +208,12 @@ export class World implements ScenarioContext {
   }
 
   private emit(e: TraceEvent): void {
+    if (e.kind === 'node') this.events.push({ tNs: e.t, what: e.what, ...(e.detail ? { detail: e.detail } : {}) });
     if (e.kind === 'relays') for (const l of this.relayListeners) l({ tNs: e.t, on: e.on });
     for (const s of this.traceSinks) s(e);
   }
 
   private nodeEvent(what: string, detail?: Record<string, unknown>, tNs: bigint = this.clock.nowNs()): void {
-    this.events.push({ tNs, what, ...(detail ? { detail } : {}) });
     this.emit({ kind: 'node', t: tNs, what, ...(detail ? { detail } : {}) });
   }
 

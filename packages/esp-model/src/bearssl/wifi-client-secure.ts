@@ -12,6 +12,8 @@ import type { ESP8266WiFiClass } from '../core/wifi.ts';
 import { BR_ERR_OK, BR_ERR_X509_INVALID_VALUE, ERR_OOM, brErrorName } from './errors.ts';
 import type { StackThunk } from './stack-thunk.ts';
 import { brCodeForTlsError } from './tls-errors.ts';
+import { HANDSHAKE_BASE_CYCLES, cyclesToMs, rsaModulusBits, rsaSignMs } from './handshake-cost.ts';
+import { busy } from '../core/watchdog.ts';
 import { pemCertificates, validateServerChain, type ChainVerdict } from './x509.ts';
 
 // setBufferSizes(16384, 512) plus MAX_IN_OVERHEAD 325 / MAX_OUT_OVERHEAD 85 (WiFiClientSecure::_clear).
@@ -31,13 +33,15 @@ export interface SecureClientEnv {
   wifi: ESP8266WiFiClass;
   time: SystemTime;
   thunk: StackThunk;
+  /** CPU clock in MHz: the handshake's computing time scales with it (handshake-cost.ts). */
+  cpuMhz?: number;
   /** ESP.getFreeHeap() around each session (trace only; the board prints nothing). */
   trace?: (what: string, detail: Record<string, unknown>) => void;
 }
 
 export class WiFiClientSecure {
   private anchors: X509Certificate[] = [];
-  private clientCert: { cert: string; key: string } | null = null;
+  private clientCert: { cert: string; key: string; bits: number | null } | null = null;
   private tcp: Duplex | null = null;
   private sock: tls.TLSSocket | null = null;
   private session: HeapBlock[] = [];
@@ -64,7 +68,7 @@ export class WiFiClientSecure {
   setClientRSACert(certPem: string, keyPem: string): void {
     pemCertificates(certPem, 'setClientRSACert');
     if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(keyPem)) throw new Error('setClientRSACert: no PEM RSA PRIVATE KEY block found');
-    this.clientCert = { cert: certPem, key: keyPem };
+    this.clientCert = { cert: certPem, key: keyPem, bits: rsaModulusBits(keyPem) };
   }
 
   /** connect(host, port): 1 after a good handshake, 0 otherwise (see getLastSSLError()). */
@@ -102,7 +106,25 @@ export class WiFiClientSecure {
     }
     this.freeX509(); // "Session is already validated here, there is no need to keep following"
     this.heapEvent('tls-established');
+    await this.computingTime();
+    if (this.sock !== sock || !this.handshakeDone) return 0; // reset or dropped meanwhile
     return 1;
+  }
+
+  /**
+   * The CPU time of a good handshake, in virtual time during which loop() does not run:
+   * the key exchange (yields between network waits), then the client's RSA signature
+   * (never yields: past the soft watchdog it resets the chip). Charged once the handshake
+   * is through, so the session's first MQTT packet leaves when the real node's would.
+   */
+  private async computingTime(): Promise<void> {
+    const mhz = this.env.cpuMhz ?? 80;
+    const keyExchangeMs = cyclesToMs(HANDSHAKE_BASE_CYCLES, mhz);
+    const bits = this.clientCert?.bits ?? null;
+    const signMs = bits ? rsaSignMs(bits, mhz) : 0;
+    this.env.trace?.('esp-tls-cpu', { cpuMhz: mhz, keyExchangeMs, ...(bits ? { rsaBits: bits, signMs } : {}) });
+    await this.env.cpu.delay(keyExchangeMs);
+    if (signMs) await busy(this.env.cpu, signMs);
   }
 
   private allocSession(): boolean {
