@@ -7,7 +7,7 @@ import { worldConfigFor } from '../world/resolve.ts';
 import { UsageError, unusable } from './errors.ts';
 import { openRecorders, type Recorders } from './recorders.ts';
 
-export async function openScenarioWorld(file: string, avrHex: string | undefined): Promise<{ scenario: Scenario; world: World; recorders: Recorders }> {
+export async function openScenarioWorld(file: string, firmware: { avrHex?: string | undefined; avrElf?: string | undefined }): Promise<{ scenario: Scenario; world: World; recorders: Recorders }> {
   let scenario;
   try {
     scenario = await loadScenario(file);
@@ -15,6 +15,6 @@ export async function openScenarioWorld(file: string, avrHex: string | undefined
     if (e instanceof ScenarioLoadError) throw new UsageError(e.message);
     throw e;
   }
-  const world = await unusable(`${file}: cannot build the node`, () => World.create(worldConfigFor(scenario.node, { avrHex })));
+  const world = await unusable(`${file}: cannot build the node`, () => World.create(worldConfigFor(scenario.node, firmware)));
   return { scenario, world, recorders: openRecorders(world, {}, { keep: true }) };
 }

@@ -7,6 +7,8 @@ import { StepFailure } from '../scenario/errors.ts';
 import { defineCommand, parseCommand } from './flags.ts';
 import { UsageError } from './errors.ts';
 import { openScenarioWorld } from './scenario-world.ts';
+import { FIRMWARE_FLAGS, GDB_FLAGS, checkFirmwareFlags, startGdb } from './gdb.ts';
+import { AvrBreaks } from '../stepper/avr-breaks.ts';
 
 export const command = defineCommand({
   name: 'step',
@@ -14,6 +16,8 @@ export const command = defineCommand({
   summary: "step through the SPI traffic between the ESP8266 and the ATmega168; type 'help' at the prompt",
   flags: {
     'avr-hex': { kind: 'string', arg: 'F.hex', meaning: "run this ATmega168 .hex instead of the scenario's firmware (scenarios only)" },
+    ...FIRMWARE_FLAGS,
+    ...GDB_FLAGS,
   },
   notes: `commands can be piped: printf 'n\\nshow\\nq\\n' | esphil step trace.jsonl`,
 });
@@ -25,7 +29,9 @@ export async function main(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('esphil step: name one scenario (.yaml) or trace (.jsonl); see esphil help step');
   const file = positionals[0]!;
   const io = { input: process.stdin, output: process.stdout, isTTY: process.stdin.isTTY === true && process.stdout.isTTY === true };
-  if (/\.ya?ml$/i.test(file)) return stepScenario(file, values['avr-hex'], io);
+  checkFirmwareFlags('step', values);
+  if (/\.ya?ml$/i.test(file)) return stepScenario(file, values, io);
+  if (values['avr-elf'] || values.gdb !== undefined) throw new UsageError('esphil step: --avr-elf and --gdb need a scenario (a recorded trace runs no AVR)');
   let src: StepperSource;
   try {
     src = traceFileSource(file);
@@ -36,13 +42,29 @@ export async function main(argv: string[]): Promise<number> {
   return runStepper(src, io);
 }
 
-async function stepScenario(file: string, avrHex: string | undefined, io: Parameters<typeof runStepper>[1]): Promise<number> {
-  const { scenario, world, recorders } = await openScenarioWorld(file, avrHex);
+type StepFlags = { 'avr-hex'?: string | undefined; 'avr-elf'?: string | undefined; gdb?: number | undefined; 'gdb-wait': boolean };
+
+async function stepScenario(file: string, flags: StepFlags, io: Parameters<typeof runStepper>[1]): Promise<number> {
+  const { scenario, world, recorders } = await openScenarioWorld(file, { avrHex: flags['avr-hex'], avrElf: flags['avr-elf'] });
   const trace = recorders.trace!;
+  let gdb;
+  try {
+    gdb = startGdb(world, 'step', flags, scenario.node.gdbPort);
+  } catch (e) {
+    await world.close();
+    throw e;
+  }
+  let avrBreaks: AvrBreaks | null = null;
   world.powerOn();
   let next = 0;
   const src: StepperSource = {
     label: file,
+    avrBreak: (spec) => {
+      avrBreaks ??= new AvrBreaks(world, world.config.avrElf?.elf);
+      const breaks = avrBreaks;
+      const address = breaks.add(spec);
+      return { address, where: breaks.describe(address), remove: () => breaks.remove(address) };
+    },
     get events() {
       return trace.events;
     },
@@ -67,6 +89,7 @@ async function stepScenario(file: string, avrHex: string | undefined, io: Parame
   try {
     return await runStepper(src, io);
   } finally {
+    gdb?.close();
     await world.close();
     await recorders.close();
   }

@@ -59,7 +59,7 @@ function readTrace(file: string): TraceEvent[] {
 
 /** Runs the scenario to its end and keeps every event; a failing scenario is shown too (its failed step marked). */
 async function runForView(file: string, avrHex: string | undefined): Promise<TraceEvent[]> {
-  const { scenario, world, recorders } = await openScenarioWorld(file, avrHex);
+  const { scenario, world, recorders } = await openScenarioWorld(file, { avrHex });
   try {
     world.powerOn();
     const result = await runScenario(scenario, world, {});

@@ -115,6 +115,23 @@ describe('node millis-wrap-in', () => {
   });
 });
 
+describe('node avr-elf and gdb', () => {
+  const elf = '../../../../fixtures/avr/relay-slave.elf';
+  const node = (body: string) => `name: dbg\nnode:\n${body}\nsteps:\n  - delay: 1s\n`;
+  const file = new URL('./loader.spec.ts', import.meta.url).pathname;
+  it('reads an ELF path (relative to the scenario) and a gdb port, true meaning 1234', () => {
+    const s = parseScenario(node(`  avr-elf: ${elf}\n  gdb: true`), file);
+    expect(s.node.avrElf).toMatch(/\/fixtures\/avr\/relay-slave\.elf$/);
+    expect(s.node.gdbPort).toBe(1234);
+    expect(parseScenario(node('  gdb: 0'), file).node.gdbPort).toBe(0);
+  });
+  it('refuses a port that is none, and a firmware given twice', () => {
+    expect(() => parseScenario(node('  gdb: 70000'), file)).toThrow(/:3:8: node: gdb: expected true or a TCP port \(0-65535\), got 70000/);
+    expect(() => parseScenario(node('  gdb: yes please'), file)).toThrow(/node: gdb: expected true or a TCP port \(0-65535\), got "yes please"/);
+    expect(() => parseScenario(node(`  avr-hex: bundled\n  avr-elf: ${elf}`), file)).toThrow(/node: avr-elf: give the firmware once: avr-hex or avr-elf, not both/);
+  });
+});
+
 describe('parseScenario', () => {
   const text = `name: demo
 description: one of each form

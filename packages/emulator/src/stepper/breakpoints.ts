@@ -1,11 +1,16 @@
 // Stepper breakpoints: a byte pattern on MOSI or MISO, a zone change on the
 // relay port, an MQTT PUBLISH topic (MQTT 3.1.1 section 4.7 filters), a serial
-// line (the scenario language's text patterns: plain text or /regex/flags).
+// line (the scenario language's text patterns: plain text or /regex/flags), or
+// an AVR instruction address (scenarios only: the AVR stops there and says so).
 import { textMatcher, topicFilterError, topicMatches } from '../scenario/matchers.ts';
 import type { RelaysEvent, SpiEvent, TraceEvent } from '../trace/events.ts';
+import { AVR_BREAK } from './avr-breaks.ts';
 
-export type BreakKind = 'mosi' | 'miso' | 'zone' | 'topic' | 'serial';
-export const BREAK_KINDS: readonly BreakKind[] = ['mosi', 'miso', 'zone', 'topic', 'serial'];
+export type BreakKind = 'mosi' | 'miso' | 'zone' | 'topic' | 'serial' | 'avr';
+export const BREAK_KINDS: readonly BreakKind[] = ['mosi', 'miso', 'zone', 'topic', 'serial', 'avr'];
+
+/** Sets an AVR breakpoint in the running scenario; returns its flash byte address and where that is. */
+export type AvrBreakResolver = (spec: string) => { address: number; where: string; remove(): void };
 
 export interface Breakpoint {
   id: number;
@@ -13,6 +18,8 @@ export interface Breakpoint {
   spec: string;
   /** Where it hits in `e` (the byte index for patterns, 0 otherwise), or -1. `zonesBefore` is the relay state before e. */
   hit(e: TraceEvent, zonesBefore: readonly number[]): number;
+  /** Undoes what setting it did outside the stepper (an AVR breakpoint in the run loop). */
+  remove?(): void;
 }
 
 /** `fb`, `3c xx ff`, `0x3cxxff`: hex bytes where an `x` nibble matches anything. */
@@ -53,10 +60,10 @@ export function matchBytes(bytes: readonly number[], pattern: readonly { value: 
 const zonesChanged = (before: readonly number[], after: readonly number[], zone: number | 'any'): boolean =>
   zone === 'any' ? before.join() !== after.join() : before.includes(zone) !== after.includes(zone);
 
-export function makeBreakpoint(id: number, kind: string, spec: string): Breakpoint {
+export function makeBreakpoint(id: number, kind: string, spec: string, avrBreak?: AvrBreakResolver): Breakpoint {
   const k = kind as BreakKind;
   if (!BREAK_KINDS.includes(k)) throw new Error(`break: unknown kind "${kind}" (expected ${BREAK_KINDS.join(', ')})`);
-  if (!spec) throw new Error(`break ${kind}: missing ${k === 'zone' ? 'zone number or "any"' : k === 'topic' ? 'topic filter' : k === 'serial' ? 'text or /regex/' : 'byte pattern'}`);
+  if (!spec) throw new Error(`break ${kind}: missing ${k === 'zone' ? 'zone number or "any"' : k === 'topic' ? 'topic filter' : k === 'serial' ? 'text or /regex/' : k === 'avr' ? 'function name or 0xaddress' : 'byte pattern'}`);
   const bp = (hit: Breakpoint['hit']): Breakpoint => ({ id, kind: k, spec, hit });
   switch (k) {
     case 'mosi':
@@ -77,6 +84,11 @@ export function makeBreakpoint(id: number, kind: string, spec: string): Breakpoi
     case 'serial': {
       const match = textMatcher(spec);
       return bp((e) => (e.kind === 'serial' && match.test(e.text) ? 0 : -1));
+    }
+    case 'avr': {
+      if (!avrBreak) throw new Error('break avr: the AVR runs only when stepping a scenario, not a recorded trace');
+      const { address, where, remove } = avrBreak(spec);
+      return { id, kind: k, spec: `${spec} (${where})`, remove, hit: (e) => (e.kind === 'node' && e.what === AVR_BREAK && parseInt(String(e.detail?.['pc']), 16) === address ? 0 : -1) };
     }
   }
 }

@@ -2,6 +2,7 @@
 // holds the focused event itself (not its index): in scenario mode an SPI
 // window is inserted behind the events that happened inside it, so indices move.
 import type { SpiEvent, TraceEvent } from '../trace/events.ts';
+import type { AvrBreakResolver } from './breakpoints.ts';
 import { findBackward, indexOfEvent, lowerBound, upperBound } from '../trace/query.ts';
 import { DEFAULT_REORDER_WINDOW_NS } from '../trace/recorder.ts';
 import { spiByteEdges } from '../trace/spi-timing.ts';
@@ -10,6 +11,8 @@ export interface StepperSource {
   events: readonly TraceEvent[]; // recorded so far, time-ordered
   more(): Promise<boolean>; // run further (scenario mode) and append events; false when finished (trace mode: always false)
   label: string;
+  /** Scenario mode: sets an AVR breakpoint (`break avr`). */
+  avrBreak?: AvrBreakResolver;
 }
 
 export interface Position {

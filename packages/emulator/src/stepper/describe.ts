@@ -6,6 +6,7 @@ import { spiByteEdges } from '../trace/spi-timing.ts';
 import { brErrorName, mqttStateName } from '@esphil/esp-model';
 import { SPCR_BITS, SPSR_BITS, SREG_BITS, bin8, bitNames, hex2, wifiStatusName } from './names.ts';
 import { formatSpan, formatTime } from './time.ts';
+import { AVR_BREAK } from './avr-breaks.ts';
 
 export interface Paint {
   head(s: string): string;
@@ -57,6 +58,10 @@ export function eventText(e: TraceEvent, p: Paint = plain): string {
     case 'step':
       return `step ${e.scenario} #${e.index} ${e.step}: ${e.status}${e.message ? ` (${e.message})` : ''}`;
     case 'node':
+      if (e.what === AVR_BREAK && e.detail) {
+        const { pc, at, cycle } = e.detail as { pc: string; at: string; cycle: number };
+        return `AVR stopped at ${pc}${at !== pc ? ` in ${at}` : ''} (cycle ${cycle})`;
+      }
       return `node ${e.what}${e.detail ? ` ${JSON.stringify(e.detail)}` : ''}`;
   }
 }

@@ -27,6 +27,7 @@ export async function runStepper(src: StepperSource, io: StepperIo): Promise<num
       return src.events;
     },
     label: src.label,
+    ...(src.avrBreak ? { avrBreak: src.avrBreak } : {}),
     more: async () => {
       try {
         return await src.more();

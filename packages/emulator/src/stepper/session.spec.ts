@@ -160,7 +160,7 @@ describe('esphil step over a trace file, from a pipe', () => {
     expect(s.reply(2)).toMatch(/^break zone "8": expected a zone 0\.\.7 or "any"/);
     expect(s.reply(3)).toMatch(/^break topic: '#' must be a whole last level/);
     expect(s.reply(4)).toMatch(/^break: bad regular expression \/\(\//);
-    expect(s.reply(5)).toMatch(/^break: unknown kind "pin" \(expected mosi, miso, zone, topic, serial\)/);
+    expect(s.reply(5)).toMatch(/^break: unknown kind "pin" \(expected mosi, miso, zone, topic, serial, avr\)/);
     expect(s.reply(6)).toMatch(/^break mosi: missing byte pattern/);
     expect(s.reply(7)).toMatch(/^delete: no breakpoint "4"/);
     expect(s.reply(8)).toBe('no breakpoints\n');

@@ -44,7 +44,7 @@ export class StepSession {
       { names: ['prevedge', 'pe'], help: 'previous SCK edge', repeats: true, run: () => this.move(this.cursor.prevEdge(), 'no earlier SCK edge') },
       { names: ['goto', 'g'], args: '<time>', help: 'jump to a time since power-on (T+16:00:05.250, T+2min) or by a span (+10ms, -1s)', run: (a) => this.goto(a) },
       { names: ['continue', 'c'], help: 'run forward to the next breakpoint (to the end when none is set)', repeats: true, run: () => this.continue() },
-      { names: ['break', 'b'], args: '<kind> <what>', help: 'breakpoint: mosi|miso <hex bytes, xx = any>, zone <0..7|any>, topic <MQTT filter>, serial <text|/regex/>', run: (a) => this.addBreak(a) },
+      { names: ['break', 'b'], args: '<kind> <what>', help: 'breakpoint: mosi|miso <hex bytes, xx = any>, zone <0..7|any>, topic <MQTT filter>, serial <text|/regex/>, avr <function|0xaddr> (scenarios)', run: (a) => this.addBreak(a) },
       { names: ['breaks', 'bl'], help: 'list breakpoints', run: () => this.listBreaks() },
       { names: ['delete', 'd'], args: '<n>', help: 'delete breakpoint n', run: (a) => this.deleteBreak(a) },
       { names: ['search', 's', '/'], args: '<text>', help: 'next event of any kind containing the text (again without text)', repeats: true, run: (a) => this.search(a) },
@@ -182,7 +182,7 @@ export class StepSession {
 
   private addBreak(args: string): void {
     const [kind = ''] = args.split(/\s+/);
-    const bp = makeBreakpoint(this.nextBreakId, kind, args.slice(kind.length).trim());
+    const bp = makeBreakpoint(this.nextBreakId, kind, args.slice(kind.length).trim(), this.cursor.src.avrBreak);
     this.nextBreakId++;
     this.breakpoints.push(bp);
     this.print(`Breakpoint ${bp.id}: ${bp.kind} ${bp.spec}`);
@@ -197,7 +197,7 @@ export class StepSession {
     const id = Number(args);
     const i = this.breakpoints.findIndex((b) => b.id === id);
     if (!args || i < 0) throw new Error(`no breakpoint ${JSON.stringify(args)} (breaks lists them)`);
-    this.breakpoints.splice(i, 1);
+    this.breakpoints.splice(i, 1)[0]!.remove?.();
     this.print(`deleted breakpoint ${id}`);
   }
 

@@ -213,6 +213,11 @@ export class World implements ScenarioContext {
     for (const s of this.traceSinks) s(e);
   }
 
+  /** A node event from a tool watching the node (the stepper's AVR breakpoints). */
+  note(what: string, detail: Record<string, unknown>, tNs?: bigint): void {
+    this.nodeEvent(what, detail, tNs);
+  }
+
   private nodeEvent(what: string, detail?: Record<string, unknown>, tNs: bigint = this.clock.nowNs()): void {
     this.emit({ kind: 'node', t: tNs, what, ...(detail ? { detail } : {}) });
   }
