@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   replay: () => import('./replay.ts'),
   certs: () => import('./certs.ts'),
   view: () => import('./view.ts'),
+  'ota-avr': () => import('./ota-avr.ts'),
 };
 
 export function version(): string {

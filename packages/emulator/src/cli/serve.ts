@@ -3,7 +3,8 @@
 import { formatVirtual } from '../scenario/duration.ts';
 import { World } from '../world/world.ts';
 import { listenIsp } from '../world/isp-port.ts';
-import { defaultWorldConfig } from '../world/defaults.ts';
+import { join } from 'node:path';
+import { OTA_PUBLIC_KEY, PKI, defaultWorldConfig, readInput } from '../world/defaults.ts';
 import { realNow, realSetTimeout } from '../world/clock.ts';
 import { defineCommand, parseCommand } from './flags.ts';
 import { UsageError, unusable } from './errors.ts';
@@ -27,6 +28,7 @@ export const command = defineCommand({
     pcap: { kind: 'string', arg: 'F.pcap', meaning: 'write the broker-side MQTT session as a pcap' },
     trace: { kind: 'string', arg: 'F.jsonl', meaning: "write the session's timeline as JSON lines (docs/trace.md)" },
     ...VIEW_FLAGS,
+    ota: { kind: 'boolean', meaning: 'build the node with the signed AVR update over MQTT (docs/ota.md; esphil ota-avr sends one)' },
     'isp-port': { kind: 'number', arg: 'N', meaning: 'the ESP8266 also serves STK500 v1 for the AVR (avrdude -c arduino -P net:HOST:N -p m168); 0 lets the system choose', check: { ok: (n: number) => Number.isInteger(n) && n >= 0 && n < 65536, want: 'a TCP port (0-65535)' } },
   },
   notes: 'stops on SIGINT or SIGTERM (Ctrl-C), closing its files',
@@ -43,9 +45,11 @@ export async function main(argv: string[]): Promise<number> {
   const ispPort = values['isp-port'];
   checkFirmwareFlags('serve', values);
 
-  const world = await unusable('esphil serve: cannot build the node', () =>
-    World.create({ ...defaultWorldConfig({ avrHex: values['avr-hex'], avrElf: values['avr-elf'] }), ispServer: ispPort !== undefined }),
-  );
+  const world = await unusable('esphil serve: cannot build the node', () => {
+    const base = defaultWorldConfig({ avrHex: values['avr-hex'], avrElf: values['avr-elf'] });
+    const node = values.ota ? { ...base.node, otaPublicKeyPem: readInput(join(PKI, OTA_PUBLIC_KEY), 'key file') } : base.node;
+    return World.create({ ...base, node, ispServer: ispPort !== undefined });
+  });
   world.keepHistory(false); // no scenario step will ask for serial lines or PUBLISHes
   const recorders = openRecorders(world, { pcap: values.pcap, trace: values.trace });
   const view = await viewFromFlags('serve', world, 'esphil serve', values);
