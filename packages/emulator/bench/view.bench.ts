@@ -11,6 +11,7 @@ import { TraceRecorder } from '../src/trace/recorder.ts';
 import type { TraceEvent } from '../src/trace/events.ts';
 import { staticFeed } from '../src/view/feed.ts';
 import { startViewServer } from '../src/view/server.ts';
+import { writeViewBundle } from '../src/view/build-assets.ts';
 import { haveChromium, launchChromium } from '../test/view/chromium.ts';
 import type { Page } from 'playwright-core';
 
@@ -66,6 +67,7 @@ if (!haveChromium()) {
   console.error('view bench: no Chromium (install Debian package chromium); skipped');
   process.exit(0);
 }
+await writeViewBundle();
 const day = await irrigationDay();
 const long = days(day, Math.ceil(100_000 / day.length) + 1);
 const dayServer = await startViewServer(staticFeed('irrigation-day.jsonl', day), { port: 0 });

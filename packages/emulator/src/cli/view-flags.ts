@@ -19,6 +19,7 @@ export async function viewFromFlags(command: string, world: World, label: string
   try {
     return await startLiveView(world, label, { port, open: values.open });
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new UsageError(`esphil ${command}: cannot serve the view on 127.0.0.1:${port}: ${(e as Error).message}`);
   }
 }

@@ -39,6 +39,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     server = await startViewServer(staticFeed(file, events), { port });
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new UsageError(`esphil view: cannot listen on 127.0.0.1:${port}: ${(e as Error).message}`);
   }
   console.log(`esphil view: ${file} (${events.length} events) at ${server.url}  (Ctrl-C stops)`);

@@ -1,6 +1,6 @@
 // Where the page's files are. The front-end source lives in web/; its bundle
-// assets/app.js is built by build-assets.ts and committed, so esphil serves
-// the page offline without a build step at install or run time.
+// assets/app.js is built by build-assets.ts when the workspace is installed,
+// so esphil serves the page offline, with no build step at run time.
 import { fileURLToPath } from 'node:url';
 
 const here = (rel: string): string => fileURLToPath(new URL(rel, import.meta.url));

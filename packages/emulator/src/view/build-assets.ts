@@ -1,7 +1,8 @@
-// Bundles the page's TypeScript (web/) into assets/app.js with esbuild.
-// `pnpm --filter @esphil/emulator build:view` rewrites the committed bundle;
-// a test checks that the committed file is what the sources build to.
-import { writeFileSync } from 'node:fs';
+// Bundles the page's TypeScript (web/) into assets/app.js with esbuild: at
+// install time (the emulator package's postinstall), by
+// `pnpm --filter @esphil/emulator build:view` after changing web/, and by the
+// view tests and benchmark so they always drive the current sources.
+import { renameSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { BUNDLE_PATH, WEB_ENTRY } from './assets.ts';
 
@@ -19,7 +20,14 @@ export async function buildViewBundle(): Promise<string> {
   return result.outputFiles[0]!.text;
 }
 
+/** Builds and replaces assets/app.js in one rename, so a server reading it meanwhile sees the old or the new file, never half. */
+export async function writeViewBundle(): Promise<void> {
+  const tmp = `${BUNDLE_PATH}.${process.pid}.tmp`;
+  writeFileSync(tmp, await buildViewBundle());
+  renameSync(tmp, BUNDLE_PATH);
+}
+
 if (process.argv[1]?.endsWith('build-assets.ts')) {
-  writeFileSync(BUNDLE_PATH, await buildViewBundle());
+  await writeViewBundle();
   console.log(`wrote ${BUNDLE_PATH}`);
 }

@@ -5,7 +5,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { ViewFeed } from './feed.ts';
-import { STATIC_FILES } from './assets.ts';
+import { existsSync } from 'node:fs';
+import { UsageError } from '../errors.ts';
+import { BUNDLE_PATH, STATIC_FILES } from './assets.ts';
 import { viewNames } from './names.ts';
 import { realSetTimeout } from '../world/clock.ts';
 
@@ -18,6 +20,7 @@ export interface ViewServer {
 /** How often a live page learns the world's virtual time, so the axis moves while nothing happens. */
 const NOW_INTERVAL_MS = 250;
 const INFO_PLACEHOLDER = '<!-- run info -->';
+const BUNDLE_MISSING = '; the page script is built by pnpm install (or pnpm --filter @esphil/emulator build:view)';
 
 function sendLive(feed: ViewFeed, req: IncomingMessage, res: ServerResponse): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
@@ -40,6 +43,7 @@ function sendLive(feed: ViewFeed, req: IncomingMessage, res: ServerResponse): vo
 
 export async function startViewServer(feed: ViewFeed, opts: { port?: number; host?: string } = {}): Promise<ViewServer> {
   const host = opts.host ?? '127.0.0.1';
+  if (!existsSync(BUNDLE_PATH)) throw new UsageError(`esphil view: ${BUNDLE_PATH} is missing${BUNDLE_MISSING}`);
   const info = JSON.stringify({ label: feed.label, live: feed.live, names: viewNames() });
   // The page carries its run's description, saving a round trip before the trace is fetched.
   const page = (await readFile(STATIC_FILES['/']!.file, 'utf8')).replace(INFO_PLACEHOLDER, `<script id="info" type="application/json">${info.replace(/</g, '\\u003c')}</script>`);
@@ -77,7 +81,7 @@ export async function startViewServer(feed: ViewFeed, opts: { port?: number; hos
     }
     readFile(file.file).then(
       (body) => res.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-cache' }).end(body),
-      (e: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`esphil view: cannot read ${file.file}: ${e.message}\n`),
+      (e: NodeJS.ErrnoException) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`esphil view: cannot read ${file.file}: ${e.code ?? e.message}${path === '/app.js' ? BUNDLE_MISSING : ''}\n`),
     );
   });
   await new Promise<void>((resolve, reject) => {

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { needTools } from '../capture/tools.ts';
 import { PKI, REPO_ROOT } from '../../src/world/defaults.ts';
 import { launchChromium, type Browser } from './chromium.ts';
+import { writeViewBundle } from '../../src/view/build-assets.ts';
 import { panelText, screenshotLanes, startEsphil, type Running } from './harness.ts';
 
 const tools = needTools('chromium', 'mosquitto_pub');
@@ -22,6 +23,7 @@ describe.skipIf(tools.skip)('esphil serve --view', () => {
 
   it('shows the MQTT arrow, the SPI byte and the relay bar of a mosquitto_pub', async () => {
     tools.assert();
+    await writeViewBundle(); // the page as the sources are now, not as last installed
     serve = startEsphil(['serve', '--port', '0', '--json', '--speed', '5', '--view', '--view-port', '0']);
     const ready = JSON.parse(await serve.waitLine(/"event":"ready"/, 60_000)) as { port: number };
     const { url } = JSON.parse(await serve.waitLine(/"event":"view"/, 10_000)) as { url: string };

@@ -9,6 +9,7 @@ import { esphil } from '../cli/cli.ts';
 import { needTools } from '../capture/tools.ts';
 import { REPO_ROOT } from '../../src/world/defaults.ts';
 import { launchChromium, type Browser } from './chromium.ts';
+import { writeViewBundle } from '../../src/view/build-assets.ts';
 import { panelText, screenshotLanes, startEsphil, urlIn, type Running } from './harness.ts';
 
 const tools = needTools('chromium');
@@ -23,6 +24,7 @@ describe.skipIf(tools.skip)('esphil view', () => {
 
   beforeAll(async () => {
     tools.assert();
+    await writeViewBundle(); // the page as the sources are now, not as last installed
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -81,7 +83,7 @@ describe.skipIf(tools.skip)('esphil view', () => {
     await page.waitForSelector('body[data-ready="1"]');
     await page.getByRole('button', { name: 'next SPI byte' }).click();
     const first = await panelText(page);
-    expect(first).toMatch(/SPI byte at \d\d:\d\d:\d\d\.\d{9}/);
+    expect(first).toMatch(/SPI byte at T\+\d+:\d\d:\d\d\.\d{9}/);
     // Nothing before the first byte.
     await page.keyboard.press('Shift+B');
     await expect.poll(() => page.textContent('#status')).toBe('no previous SPI byte');
