@@ -11,6 +11,7 @@ import { command as serve } from '../../src/cli/serve.ts';
 import { command as step } from '../../src/cli/step.ts';
 import { command as replay } from '../../src/cli/replay.ts';
 import { command as certs } from '../../src/cli/certs.ts';
+import { command as otaAvr } from '../../src/cli/ota-avr.ts';
 
 const noStack = (stderr: string) => {
   expect(stderr).not.toMatch(/internal error|\n\s+at /);
@@ -27,7 +28,7 @@ describe('esphil command line', () => {
   it('help lists every command; help <command> and <command> --help list every flag', async () => {
     const top = await esphil(['help']);
     expect(top.code).toBe(0);
-    for (const c of [run, serve, step, replay, certs]) {
+    for (const c of [run, serve, step, replay, certs, otaAvr]) {
       expect(top.stdout).toContain(c.summary);
       const h = await esphil(['help', c.name]);
       expect(h.code).toBe(0);
