@@ -5,7 +5,7 @@
 import tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import { MqttClient } from 'mqtt';
+import { MqttClient, UniqueMessageIdProvider } from 'mqtt';
 
 export interface OperatorOptions {
   caPem: string;
@@ -59,6 +59,8 @@ export class Operator {
       keepalive: 0, // the operator only sends commands; its pings would be noise in every trace
       reconnectPeriod: 0,
       connectTimeout: 15_000,
+      // mqtt.js draws the first packet id at random; ids from 1 (as mosquitto_pub) keep traces reproducible.
+      messageIdProvider: new UniqueMessageIdProvider(),
     });
     await new Promise<void>((resolve, reject) => {
       client.once('connect', () => resolve());
