@@ -52,7 +52,7 @@ describe.skipIf(tools.skip)('avr-gdb against esphil run --gdb', () => {
 
     // The SPI interrupt: the scenario's "2 120" arrives as 0xFB.
     expect(out).toContain(`Breakpoint 1, __vector_17 () at relay-slave.c:${isrLine}`);
-    expect(out).toMatch(/last SPI transaction at 0:00:03\.\d{3}: MOSI 0xfb, MISO 0xff/);
+    expect(out).toMatch(/last SPI transaction at T\+0:00:04\.\d{3}: MOSI 0xfb, MISO 0xff/);
     // stepi over `push r1` advances the AVR by its 2 cycles.
     const times = out.split('\n').filter((l) => l.startsWith('virtual time'));
     expect(cyclesIn(times[1]) - cyclesIn(times[0])).toBe(2);
@@ -68,7 +68,7 @@ describe.skipIf(tools.skip)('avr-gdb against esphil run --gdb', () => {
     expect(out).toMatch(/PORTD 0xfb DDRD 0xff: relays on: 2/);
     // The watchpoint fires when the ESP's 120 s timer switches zone 2 off.
     expect(out).toMatch(/Hardware watchpoint 4: \*\(unsigned char \*\)0x2b\n\nOld value = 251 '\\373'\nNew value = 255 '\\377'/);
-    expect(times[2]).toMatch(/^virtual time 0:02:03\.\d{3}/);
+    expect(times[2]).toMatch(/^virtual time T\+0:02:04\.\d{3}/);
     expect(out).toMatch(/\[Inferior 1 \(Remote target\) detached\]/);
 
     // The same scenario undebugged, from the bundled .hex: the same trace, byte for byte.
