@@ -2,6 +2,7 @@
 // page through Chromium: lane labels, the side panel, and the pixels of a
 // screenshot under each lane.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Page } from 'playwright-core';
 import { MAIN } from '../cli/cli.ts';
@@ -64,7 +65,7 @@ export interface LaneInk {
  * that are not background and those of `colour` (hex, within a small tolerance).
  */
 export async function screenshotLanes(page: Page, path: string, colour: string): Promise<LaneInk[]> {
-  const png = await page.screenshot({ path, fullPage: true });
+  const png = await saveScreenshot(page, path);
   const lanes = await page.$$eval('#lanes [role=listitem]', (els) => els.map((e) => ({ label: e.textContent ?? '', aria: e.getAttribute('aria-label') ?? '', box: e.getBoundingClientRect().toJSON() as DOMRect })));
   const plot = await page.$eval('#plot', (e) => e.getBoundingClientRect().toJSON() as DOMRect);
   const theme = await page.evaluate(() => {
@@ -100,6 +101,40 @@ export async function screenshotLanes(page: Page, path: string, colour: string):
     { data: png.toString('base64'), bands: lanes.map((l) => ({ y: l.box.y, height: l.box.height })), plot, colour, theme },
   );
   return lanes.map((l, i) => ({ label: l.label, aria: l.aria, ink: counts[i]!.ink, grid: counts[i]!.lines, colour: counts[i]!.match }));
+}
+
+/** Share of pixels that differ between two PNGs (1 when their sizes differ), decoded by the page. */
+async function pngDifference(page: Page, a: Buffer, b: Buffer): Promise<number> {
+  return page.evaluate(
+    async ([a, b]) => {
+      const decode = async (data: string) => {
+        const bitmap = await createImageBitmap(await (await fetch(`data:image/png;base64,${data}`)).blob());
+        const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+        ctx.drawImage(bitmap, 0, 0);
+        return ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+      };
+      const [x, y] = await Promise.all([decode(a), decode(b)]);
+      if (x.width !== y.width || x.height !== y.height) return 1;
+      let differ = 0;
+      for (let i = 0; i < x.data.length; i += 4) if (x.data[i] !== y.data[i] || x.data[i + 1] !== y.data[i + 1] || x.data[i + 2] !== y.data[i + 2]) differ++;
+      return differ / (x.width * x.height);
+    },
+    [a.toString('base64'), b.toString('base64')],
+  );
+}
+
+/** Screen changes smaller than this (a moving time label, the live cursor) leave the saved screenshot alone. */
+const SCREENSHOT_CHANGE = 0.02;
+
+/**
+ * Takes a full-page screenshot and saves it at `path` (the docs' pictures) when
+ * the view looks different from the saved one, so test runs do not rewrite
+ * the pictures for a cursor that moved a few pixels.
+ */
+export async function saveScreenshot(page: Page, path: string): Promise<Buffer> {
+  const png = await page.screenshot({ fullPage: true });
+  if (!existsSync(path) || (await pngDifference(page, png, readFileSync(path))) > SCREENSHOT_CHANGE) writeFileSync(path, png);
+  return png;
 }
 
 /** The side panel as text, one "key value" per line. */

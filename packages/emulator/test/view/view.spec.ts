@@ -1,8 +1,7 @@
 // esphil view in Debian's Chromium: a recorded irrigation day (every lane drawn,
 // checked through the lanes' accessible labels and the pixels of a screenshot)
 // and the zone-on-off scenario (next SPI byte, the side panel, the URL).
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { esphil } from '../cli/cli.ts';
@@ -10,7 +9,7 @@ import { needTools } from '../capture/tools.ts';
 import { REPO_ROOT } from '../../src/world/defaults.ts';
 import { launchChromium, type Browser } from './chromium.ts';
 import { writeViewBundle } from '../../src/view/build-assets.ts';
-import { panelText, screenshotLanes, startEsphil, urlIn, type Running } from './harness.ts';
+import { panelText, saveScreenshot, screenshotLanes, startEsphil, urlIn, type Running } from './harness.ts';
 
 const tools = needTools('chromium');
 const DOCS = join(REPO_ROOT, 'docs');
@@ -20,7 +19,6 @@ const LANES = ['steps', 'MQTT', 'SCK', 'MOSI', 'MISO', 'SS', 'RESET', ...[0, 1, 
 describe.skipIf(tools.skip)('esphil view', () => {
   let browser: Browser;
   const servers: Running[] = [];
-  const dir = mkdtempSync(join(tmpdir(), 'esphil-view-'));
 
   beforeAll(async () => {
     tools.assert();
@@ -39,7 +37,9 @@ describe.skipIf(tools.skip)('esphil view', () => {
   }
 
   it('draws every lane of a recorded irrigation day', async () => {
-    const trace = join(dir, 'day.jsonl');
+    // Under the repository's (ignored) tmp/, so the page names it the same way in every run and its picture stays put.
+    mkdirSync(join(REPO_ROOT, 'tmp'), { recursive: true });
+    const trace = 'tmp/irrigation-day.jsonl';
     const run = await esphil(['run', 'fixtures/scenarios/irrigation-day.yaml', '--trace', trace]);
     expect(run.code, run.stderr).toBe(0);
     const { page } = browser;
@@ -97,7 +97,7 @@ describe.skipIf(tools.skip)('esphil view', () => {
     expect(panel).toMatch(/state\(\)\s+0 MQTT_CONNECTED/);
     // Zoom down to the byte's SCK edges; the URL names file, time and zoom.
     await page.keyboard.press('z');
-    await page.screenshot({ path: join(DOCS, 'view-spi-byte.png') });
+    await saveScreenshot(page, join(DOCS, 'view-spi-byte.png'));
     await page.waitForFunction(() => /span=6000/.test(location.hash));
     const link = page.url();
     expect(link).toMatch(/#file=fixtures%2Fscenarios%2Fzone-on-off\.yaml&t=\d+&span=6000$/);
