@@ -17,17 +17,19 @@ describe('esphil view input errors', () => {
       esphil(['view', bad, '--port', '70000']),
       esphil(['view']),
       esphil(['view', 'packages/emulator/test/scenario-bad/unknown-step.yaml', '--port', '0']),
+      esphil(['run', 'fixtures/scenarios/zone-on-off.yaml', 'fixtures/scenarios/boot-and-connect.yaml', '--view', '--view-port', '0']),
     ]);
     for (const r of results) {
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
     }
-    const [badLine, missing, port, none, scenario] = results.map((r) => r.stderr);
+    const [badLine, missing, port, none, scenario, twoRuns] = results.map((r) => r.stderr);
     expect(badLine).toContain(`${bad}:2: serial.t: expected a time in ns as a decimal string, got 5`);
     expect(missing).toMatch(/missing\.jsonl: cannot read trace \(ENOENT\)/);
     expect(port).toMatch(/--port "70000": want a TCP port/);
     expect(none).toMatch(/name one trace \(\.jsonl\) or scenario \(\.yaml\)/);
     expect(scenario).toMatch(/unknown-step\.yaml:\d+:\d+/);
+    expect(twoRuns).toMatch(/--view shows one scenario; 2 were named/);
   });
 });
 
