@@ -50,14 +50,15 @@ export class OtaAvrStep extends BaseStep {
     const expect = p.optString('expect') ?? (chunks !== undefined ? 'stopped' : until ?? 'done');
     const resumeFrom = p.has('resume-from') ? p.count('resume-from') : undefined;
     p.done();
-    return new OtaAvrStep(where, imagePath, image, { key, device, tamper, chunks, until, expect, resumeFrom });
+    return new OtaAvrStep(where, p.string('image'), image, { key: key && p.string('key'), keyPath: key, device, tamper, chunks, until, expect, resumeFrom });
   }
 
   constructor(
     where: Where,
+    /** As the scenario writes it (reports and traces stay the same wherever the tree is). */
     readonly imagePath: string,
     readonly image: Uint8Array,
-    readonly o: { key?: string; device?: SignOptions['device']; tamper: boolean; chunks?: number; until?: 'programming'; expect: string; resumeFrom?: number },
+    readonly o: { key?: string; keyPath?: string; device?: SignOptions['device']; tamper: boolean; chunks?: number; until?: 'programming'; expect: string; resumeFrom?: number },
   ) {
     super(OtaAvrStep.keyword, where);
   }
@@ -78,7 +79,7 @@ export class OtaAvrStep extends BaseStep {
   }
 
   async run(ctx: ScenarioContext): Promise<void> {
-    const keyPem = this.o.key ? readInput(this.o.key, 'OTA signing key') : ctx.otaSigningKeyPem();
+    const keyPem = this.o.keyPath ? readInput(this.o.keyPath, 'OTA signing key') : ctx.otaSigningKeyPem();
     const signed = signAvrImage(this.image, keyPem, { device: this.o.device, tamper: this.o.tamper });
     const r = await runOtaUpdate(scenarioLink(ctx), signed, { maxChunks: this.o.chunks, untilProgramming: this.o.until === 'programming' });
     const verdict = r.verdict.startsWith('done') ? 'done' : r.verdict.startsWith('error ') ? r.verdict.split(' ')[1]! : r.verdict;
