@@ -6,6 +6,7 @@ import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RspReader, encodePacket, toHex } from '../../src/gdb/rsp.ts';
 import { debuggedRun, type EsphilExit } from './harness.ts';
+import { formatVirtual } from '../../src/scenario/duration.ts';
 
 class RawClient {
   private readonly reader = new RspReader();
@@ -53,6 +54,20 @@ class RawClient {
     return reply.payload!;
   }
 
+  /** qRcmd: the console text it printed (O packets), after which the stub says OK. */
+  async monitor(command: string): Promise<string> {
+    this.socket.write(encodePacket(`qRcmd,${toHex(Buffer.from(command))}`));
+    expect(await this.next()).toEqual({ kind: 'ack' });
+    let text = '';
+    for (;;) {
+      const p = await this.next();
+      this.write('+');
+      if (p.payload === 'OK') return text;
+      expect(p.payload?.[0]).toBe('O');
+      text += Buffer.from(p.payload!.slice(1), 'hex').toString();
+    }
+  }
+
   close(): void {
     this.socket.end();
   }
@@ -96,18 +111,21 @@ describe('GDB stub protocol', () => {
     gdb.write('$g#00');
     expect(await gdb.next()).toEqual({ kind: 'nak' });
 
-    const help = await (async () => {
-      gdb.write(encodePacket(`qRcmd,${toHex(Buffer.from('time'))}`).toString('latin1'));
-      expect(await gdb.next()).toEqual({ kind: 'ack' });
-      const out = await gdb.next();
-      gdb.write('+');
-      expect(await gdb.next()).toEqual({ kind: 'packet', payload: 'OK' });
-      gdb.write('+');
-      return Buffer.from(out.payload!.slice(1), 'hex').toString();
-    })();
-    expect(help).toMatch(/^virtual time 0:00:00\.000 \(0 ns\); AVR at 0 ns, cycle 0 \(8 MHz\)/);
+    expect(await gdb.monitor('time')).toBe(`virtual time ${formatVirtual(0n)} (0 ns); AVR at 0 ns, cycle 0 (8 MHz)\n`);
+    expect(await gdb.monitor('reset')).toBe('AVR reset (RESET pin); PC 0x0, cycle 0\n');
+    expect(await gdb.monitor('nonsense')).toMatch(/^unknown monitor command "nonsense"\nmonitor commands:\n {2}reset/);
 
-    // continue, then Ctrl-C: the world stops wherever it is with SIGINT.
+    // A read watchpoint on SPDR (data 0x4e): the SPI handler's `in r24, SPDR` when "2 120" arrives.
+    expect(await gdb.ask('Z3,80004e,1')).toBe('OK');
+    expect(await gdb.ask('c')).toBe('T05rwatch:80004e;');
+    const pc = parseInt(await gdb.ask('p22'), 16); // little-endian bytes, small value: the low byte leads
+    expect(await gdb.ask('m80004e,1')).toBe('fb'); // the byte the ESP sent; reading it here changes nothing
+    expect(await gdb.ask('z3,80004e,1')).toBe('OK');
+    // One step: the next instruction (2 bytes further).
+    expect(await gdb.ask('s')).toBe('T05');
+    expect(parseInt(await gdb.ask('p22'), 16)).toBe(pc + 0x02000000);
+
+    // continue, then Ctrl-C: the world stops wherever it is with SIGINT (zone 2 is on by now or soon).
     gdb.write(encodePacket('vCont;c').toString('latin1'));
     expect(await gdb.next()).toEqual({ kind: 'ack' });
     gdb.write('\x03');
