@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ESP8266WiFiClass, WL_CONNECTED } from '../src/core/wifi.ts';
 import { Heap, ESP_FREE_HEAP_AT_BOOT } from '../src/core/heap.ts';
 import { SystemTime } from '../src/core/sntp.ts';
-import { StackThunk, STACK_THUNK_SIZE } from '../src/bearssl/stack-thunk.ts';
+import { StackThunk } from '../src/bearssl/stack-thunk.ts';
 import { WiFiClientSecure, BR_IOBUF_IN_SIZE } from '../src/bearssl/wifi-client-secure.ts';
 import {
   BR_ERR_OK,
@@ -83,6 +83,15 @@ describe('BearSSL::WiFiClientSecure', () => {
     expect(await h.run(c.connect('127.0.0.1', 8883))).toBe(1);
   });
 
+  it('refuses an IP address the certificate IP SAN does not name (the SAN holds 127.0.0.1 only)', async () => {
+    const { h, net, make } = await env({ hosts: ['10.0.0.1'] });
+    const c = make();
+    expect(await h.run(c.connect('10.0.0.1', 8883))).toBe(0);
+    expect(c.getLastSSLError()).toBe(BR_ERR_X509_BAD_SERVER_NAME);
+    expect(c.getLastSSLErrorText()).toContain('does not name 10.0.0.1');
+    expect(net.lastBroker!.received).toEqual([]);
+  });
+
   it('gives up after a 15 s handshake timeout in virtual time', async () => {
     const { h, make } = await env({ silent: true });
     const c = make();
@@ -123,11 +132,12 @@ describe('BearSSL::WiFiClientSecure', () => {
   it('costs the heap a shared 6200-byte second stack and ~22 KB per session; a second session runs out of memory', async () => {
     const { h, heap, make } = await env();
     const a = make();
-    expect(heap.getFreeHeap()).toBe(ESP_FREE_HEAP_AT_BOOT - STACK_THUNK_SIZE);
+    // 6200 as a number (StackThunk.cpp _stackSize), so a changed STACK_THUNK_SIZE fails here.
+    expect(heap.getFreeHeap()).toBe(ESP_FREE_HEAP_AT_BOOT - 6200);
     const b = make(); // the stack thunk is shared
-    expect(heap.getFreeHeap()).toBe(ESP_FREE_HEAP_AT_BOOT - STACK_THUNK_SIZE);
+    expect(heap.getFreeHeap()).toBe(ESP_FREE_HEAP_AT_BOOT - 6200);
     expect(await h.run(a.connect('broker.local', 8883))).toBe(1);
-    const perSession = ESP_FREE_HEAP_AT_BOOT - STACK_THUNK_SIZE - heap.getFreeHeap();
+    const perSession = ESP_FREE_HEAP_AT_BOOT - 6200 - heap.getFreeHeap();
     expect(perSession).toBeGreaterThan(BR_IOBUF_IN_SIZE);
     expect(perSession).toBeLessThan(22 * 1024);
     expect(await h.run(b.connect('broker.local', 8883))).toBe(0);

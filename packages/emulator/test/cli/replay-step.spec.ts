@@ -58,6 +58,11 @@ describe('esphil step', () => {
     expect(r.stdout).toMatch(/PORTD/);
     expect(r.stdout).toMatch(/zone/i);
     expect(r.stdout).not.toMatch(/\x1b\[/);
+    // nb: the first byte of the first transaction, "2 120" as the inverted bitmap 0xfb
+    const after = (cmd: string) => r.stdout.split(`step> ${cmd}\n`)[1]!.split('step> ')[0]!;
+    expect(after('nb')).toMatch(/^SPI #1 at T\+[\d:.]+\n {2}byte 1\/1 at T\+[\d:.]+: MOSI 0xfb 0b11111011 MISO 0xff 0b11111111 -> bitmap 0x04, zones on: 2\n$/);
+    // ne: the first SCK edge of that byte, MSB first in mode 0: rising edge, bit 7 of 0xfb is 1
+    expect(after('ne')).toMatch(/\n {2}edge 1\/16 of byte 1 at T\+[\d:.]+: SCK rising {2}-> 1, samples bit 0 \(b7\): MOSI=1 MISO=1\n$/);
   }, 60_000);
 
   it('runs a scenario lazily as it steps', async () => {

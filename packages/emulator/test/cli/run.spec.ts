@@ -32,7 +32,21 @@ describe('esphil run', () => {
     const r = await esphil(['run', zoneOnOff, '--json']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.length).toBeGreaterThan(2);
+    expect(lines[0]).toMatchObject({ event: 'scenario-start', file: zoneOnOff, name: 'zone 2 on for 120 s', t: '0' });
+    const steps = lines.filter((l) => l.event === 'step');
+    expect(steps.map((l) => [l.index, l.keyword, l.status])).toEqual(
+      ['wait-serial', 'delay', 'expect-relays', 'publish', 'wait-relays', 'expect-spi', 'expect-pin', 'expect-pin', 'wait-serial', 'delay', 'expect-relays', 'wait-relays', 'expect-spi', 'expect-pin'].map((k, i) => [i + 1, k, 'pass']),
+    );
+    // Step times are virtual ns as decimal strings, each step starting where the one before ended.
+    for (const [i, l] of steps.entries()) {
+      expect(l.at).toMatch(/:\d+:5$/);
+      expect(l.at.startsWith(`${zoneOnOff}:`)).toBe(true);
+      expect(BigInt(l.end)).toBeGreaterThanOrEqual(BigInt(l.start));
+      if (i > 0) expect(l.start).toBe(steps[i - 1].end);
+    }
+    expect(BigInt(steps[9].end) - BigInt(steps[9].start)).toBe(118_000_000_000n); // delay: 118s
+    expect(lines.at(-2)).toMatchObject({ event: 'scenario-end', status: 'pass', counts: { pass: 14, fail: 0, error: 0, skipped: 0 } });
+    expect(lines.at(-1)).toEqual({ event: 'summary', scenarios: 1, passed: 1, failed: 0 });
   }, 180_000);
 
   it('exits 1 when a scenario fails, naming expected, seen and the virtual time', async () => {
@@ -43,8 +57,11 @@ describe('esphil run', () => {
     );
     const r = await esphil(['run', bad]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/3/);
-    expect(r.stdout).toMatch(/2/);
+    // expected, seen, the virtual time (after the 118 s delay, so minute 2), the step's place, the rest skipped
+    expect(r.stdout).toMatch(/✗ expect-relays \[3\]\n\s+expected relays \[3\] energised, saw \[2\] \(t=T\+0:02:0\d\.\d{3}\)\n/);
+    expect(r.stdout).toContain(`at ${bad}:17:5`);
+    expect(r.stdout).toContain('3 steps skipped');
+    expect(r.stdout).toMatch(/failed at step 11 of 14/);
   }, 180_000);
 
   it('exits 2 for unusable input: unknown flag, missing file, bad scenario, bad hex', async () => {

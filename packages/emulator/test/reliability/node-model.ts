@@ -34,7 +34,14 @@ export interface NodeModel {
   espEndNs: bigint;
   /** The zone the AVR drives (the last SPI byte it received since its reset). */
   avrZone: number | null;
+  /** Sum of the clock jumps so far, s: kept inside the certificates' validity. */
+  utcJumpS: number;
 }
+
+/** Clock jumps add up to at most a year forward (the fixture certificates run to 2035) and an hour back. */
+const MAX_UTC_JUMP_S = 365 * 86_400;
+const MIN_UTC_JUMP_S = -3600;
+export const initialModel = (): NodeModel => ({ espZone: null, espEndNs: 0n, avrZone: null, utcJumpS: 0 });
 
 export interface Real {
   world: World;
@@ -191,8 +198,9 @@ class AvrReset implements Cmd {
 
 class ClockJump implements Cmd {
   constructor(readonly seconds: number) {}
-  check = () => true;
+  check = (m: Readonly<NodeModel>) => m.utcJumpS + this.seconds <= MAX_UTC_JUMP_S && m.utcJumpS + this.seconds >= MIN_UTC_JUMP_S;
   async run(m: NodeModel, r: Real): Promise<void> {
+    m.utcJumpS += this.seconds;
     r.world.advanceUtc(BigInt(this.seconds) * S); // NTP answers the new time from now on; zone timers run on millis()
     await r.world.runFor(LATENCY_NS);
     checkRelays(m, r, this.toString());
@@ -221,7 +229,7 @@ export function nodeCommands(longestWaitS: number): fc.Arbitrary<Cmd>[] {
     fc.integer({ min: 1, max: 300 }).map((s) => new WifiOutage(s)),
     fc.constant(new BrokerRestart()),
     fc.constant(new AvrReset()),
-    // Forward by up to 30 days or back by up to an hour: the certificates stay valid.
+    // Forward by up to 30 days or back by up to an hour each; check() keeps the sum inside the certificates' validity.
     fc.integer({ min: -3600, max: 30 * 86_400 }).map((s) => new ClockJump(s)),
     fc.integer({ min: 1, max: 600 }).map((s) => new NtpOutage(s)),
   ];
@@ -247,7 +255,7 @@ export async function bootReal(): Promise<Real> {
 export async function runSequence(cmds: Iterable<Cmd>): Promise<string> {
   const real = await bootReal();
   try {
-    await fc.asyncModelRun(() => ({ model: { espZone: null, espEndNs: 0n, avrZone: null }, real }), cmds);
+    await fc.asyncModelRun(() => ({ model: initialModel(), real }), cmds);
     if (real.violations.length) throw new Error(`more than one zone on: ${real.violations.join('; ')}`);
     return real.trace.digest('hex');
   } finally {

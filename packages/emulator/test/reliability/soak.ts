@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { nodeCommands, bootReal } from './node-model.ts';
+import { initialModel, nodeCommands, bootReal } from './node-model.ts';
 
 const DAY_NS = 86_400_000_000_000n;
 /** Commands generated per batch; the run goes on batch after batch until the span is covered. */
@@ -39,7 +39,7 @@ export async function runSoak(o: { days: number; seed: number; log?: (line: stri
   const wall0 = performance.now();
   const rssStart = process.memoryUsage().rss;
   const real = await bootReal();
-  const model = { espZone: null, espEndNs: 0n, avrZone: null };
+  const model = initialModel();
   const end = BigInt(o.days) * DAY_NS;
   let commands = 0;
   let heapAfterDay = 0;
