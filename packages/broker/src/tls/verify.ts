@@ -84,7 +84,7 @@ export function verifyClientChain(chainDer: Buffer[], trust: TrustStore, atMs: n
   const direct = chain.length === 1 || (chain.length === 2 && trust.caX509.some((ca) => ca.raw.equals(chainDer[1]!)));
   const failure = direct ? checkDirectIssuer(leafX509, trust, at) : checkLongChain(chain, chainDer, trust, at);
   if (failure) return failure;
-  const purposeError = clientPurposeError(chainDer[0]!, leaf);
+  const purposeError = clientPurposeError(leafX509, leaf);
   if (purposeError) return { ok: false, code: 'X509_V_ERR_INVALID_PURPOSE', reason: purposeError };
   if (trust.checksRevocation) {
     const crl = trust.crls.find((c) => c.issuerHash === certIssuerHash(leaf));
@@ -134,8 +134,8 @@ function checkLongChain(chain: forge.pki.Certificate[], chainDer: Buffer[], trus
 }
 
 /** OpenSSL's X509_PURPOSE_SSL_CLIENT check (crypto/x509/v3_purp.c check_purpose_ssl_client). */
-function clientPurposeError(der: Buffer, leaf: forge.pki.Certificate): string | null {
-  const eku = new X509Certificate(der).keyUsage; // extended key usage OIDs, undefined when absent
+function clientPurposeError(leafX509: X509Certificate, leaf: forge.pki.Certificate): string | null {
+  const eku = leafX509.keyUsage; // extended key usage OIDs, undefined when absent
   if (eku && !eku.includes(OID_CLIENT_AUTH) && !eku.includes(OID_ANY_EKU)) {
     return `extendedKeyUsage ${eku.join(', ')} does not allow TLS client authentication (${OID_CLIENT_AUTH})`;
   }
