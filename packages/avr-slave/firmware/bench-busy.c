@@ -1,9 +1,13 @@
 /*
  * Busy firmware for the avr.raw_mhz / avr.emulator_mhz benchmarks: never
  * sleeps and never polls, mixes RAM loads/stores, ALU work, branches, calls
- * and I/O writes (PORTB), as a CPU-bound application would.
+ * and I/O writes (PORTB), as a CPU-bound application would. After ROUNDS
+ * rounds it stops with `cli; sleep`, where simavr ends its run, so the same
+ * image is a fixed workload for simavr and esphil side by side.
  */
 #include <avr/io.h>
+#include <avr/interrupt.h>
+#include <avr/sleep.h>
 #include <stdint.h>
 #include <util/crc16.h>
 
@@ -20,12 +24,19 @@ static uint16_t __attribute__((noinline)) checksum(uint8_t seed)
     return crc;
 }
 
+#define ROUNDS 12000U
+
 int main(void)
 {
     DDRB = 0xFF;
-    for (uint8_t round = 0;; round++) {
-        uint16_t crc = checksum(round);
+    for (uint16_t round = 0; round < ROUNDS; round++) {
+        uint16_t crc = checksum((uint8_t)round);
         PORTB = (uint8_t)crc;
         sink = (uint8_t)(crc >> 8);
+    }
+    cli();
+    sleep_enable();
+    sleep_cpu();
+    for (;;) {
     }
 }

@@ -44,6 +44,8 @@ export interface ATmega168Options {
   fastForward?: boolean;
   /** false starts executing right after a reset (specs that count cycles from the first instruction). Default true: the fuses' start-up delay. */
   startupDelay?: boolean;
+  /** false decodes every instruction with avr8js's avrInstruction (the reference for the compiled blocks). Default true. */
+  compiled?: boolean;
 }
 
 export interface ATmega168Stats extends SPIStats, IdleStats {
@@ -87,7 +89,7 @@ export class ATmega168 {
     this.watchdog = new Watchdog(cpu, atmega168WatchdogConfig, this.frequency);
     this.watchdog.onSystemReset = () => this.reset('watchdog', true);
     this.relays = new RelayBoard(cpu, this.portD);
-    this.runLoop = new RunLoop(cpu, opts.fastForward ?? true, () => this.spi.readSideState);
+    this.runLoop = new RunLoop(cpu, opts.fastForward ?? true, () => this.spi.readSideState, opts.compiled ?? true);
     this.isp = new SerialProgrammer({
       frequency: this.frequency,
       flashWords: FLASH_BYTES / 2,

@@ -48,7 +48,8 @@ export function scanProgram(progMem: Uint16Array): ProgramMarks {
   return { marks, loopEnds };
 }
 
-const isTwoWord = (op: number): boolean => (op & 0xfc0f) === 0x9000 || (op & 0xfe0c) === 0x940c; // LDS/STS, JMP/CALL
+/** LDS, STS, JMP and CALL take a second flash word. */
+export const isTwoWord = (op: number): boolean => (op & 0xfc0f) === 0x9000 || (op & 0xfe0c) === 0x940c; // LDS/STS, JMP/CALL
 
 /** Whether every instruction from `head` to `end` could belong to a polling loop (by opcode alone). */
 function straightLineIsPollSafe(progMem: Uint16Array, head: number, end: number): boolean {

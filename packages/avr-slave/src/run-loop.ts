@@ -5,6 +5,7 @@
 // result, cycle for cycle, as stepping through them (the spec runs both ways).
 import { avrInstruction, type CPU } from 'avr8js';
 import { debugActive, type AvrDebugHook, type StopReason } from './debug-hook.ts';
+import { BlockCache } from './block-cache.ts';
 import { deliverInterrupt, fireDueClockEvent, headClockEvent, type ClockEvent } from './cpu-internals.ts';
 import { MARK_LOOP, MARK_SLEEP, isPollSafe, scanProgram, type ProgramMarks } from './poll-loop.ts';
 import { SLEEP_WAKEUP_CYCLES, canWake, sleepModeOnSLEEP } from './sleep.ts';
@@ -43,6 +44,7 @@ export class RunLoop {
   private readonly misses = new Map<number, number>();
   private pollIdle: PollIdle | null = null;
   private readonly before = new Uint8Array(STATE_BYTES);
+  private readonly blocks: BlockCache;
 
   constructor(
     private readonly cpu: CPU,
@@ -50,14 +52,18 @@ export class RunLoop {
     readonly fastForward: boolean,
     /** Peripheral state that register reads can change (SPI's SPIF-clear sequence). */
     private readonly readSideState: () => number,
+    /** false: decode and run one instruction at a time with avr8js's avrInstruction (the reference for the compiled blocks). */
+    public compiled = true,
   ) {
     this.program = scanProgram(cpu.progMem);
+    this.blocks = new BlockCache(cpu, (pc) => this.program.marks[pc] !== 0);
   }
 
-  /** After flash changed. */
+  /** After flash changed: marks and compiled blocks are rebuilt from the new contents. */
   rescan(): void {
     this.program = scanProgram(this.cpu.progMem);
     this.misses.clear();
+    this.blocks.invalidate();
   }
 
   /** MCU reset: the core is awake at the reset vector. */
@@ -97,7 +103,8 @@ export class RunLoop {
     while (cpu.cycles < target) {
       const mark = marks[cpu.pc];
       if (mark === 0) {
-        avrInstruction(cpu);
+        if (this.compiled) this.blocks.run(target);
+        else avrInstruction(cpu);
         cpu.tick();
       } else if (mark === MARK_SLEEP) {
         if (this.enterSleep()) return false;

@@ -1,0 +1,87 @@
+// Straight-line runs of flash ("basic blocks") compiled to JavaScript, so the
+// core does not decode an instruction each time it runs it. A block is
+// avr8js's own instruction bodies (instruction-set.ts) one after another, each
+// with its opcode as a constant, ending at the first branch, jump, call, skip
+// or return, or before a word the run loop watches (SLEEP, polling-loop head).
+//
+// Cycle for cycle it is avr8js's `avrInstruction(cpu); cpu.tick()` loop: after
+// each instruction the block returns to the run loop, which ticks, whenever
+// that tick would do anything (a clock event due, an interrupt it would take)
+// or the cycle target is reached; otherwise tick() would do nothing and the
+// next instruction follows at once.
+//
+// Blocks are cached per start address. Whoever writes flash calls
+// invalidate() (ATmega168.flashWritten() does, for loadProgram and ISP).
+import type { CPU } from 'avr8js';
+import { EPILOGUE, instructionSet, type InstructionSet } from './instruction-set.ts';
+import { isTwoWord } from './poll-loop.ts';
+
+/** Runs instructions from cpu.pc until a tick is due or cycles >= target. */
+export type Block = (cpu: CPU, target: number) => void;
+
+/** Longest block, in instructions: long enough to amortise the call, short enough to compile quickly. */
+const MAX_BLOCK_INSTRUCTIONS = 48;
+
+/** What CPU.tick() would act on (avr8js src/cpu/cpu.ts), or the target: return to the run loop. */
+const TICK_DUE =
+  'if (cpu.cycles >= target || (cpu.nextClockEvent !== null && cpu.nextClockEvent.cycles <= cpu.cycles)' +
+  ' || (cpu.nextInterrupt >= 0 && (cpu.data[95] & 0x80))) return;';
+
+type BlockFactory = (isTwoWordInstruction: (opcode: number) => boolean) => Block;
+
+export class BlockCache {
+  private blocks: (Block | undefined)[];
+  private readonly set: InstructionSet = instructionSet();
+  /** Blocks compiled since the last invalidate(), for tests and statistics. */
+  compiled = 0;
+
+  constructor(
+    private readonly cpu: CPU,
+    /** Whether the run loop must see this word itself (a block ends before it). */
+    private readonly watched: (pc: number) => boolean,
+  ) {
+    this.blocks = new Array<Block | undefined>(cpu.progMem.length);
+  }
+
+  /** Flash changed: every compiled block may be stale. */
+  invalidate(): void {
+    this.blocks = new Array<Block | undefined>(this.cpu.progMem.length);
+    this.compiled = 0;
+  }
+
+  /** Runs the block at cpu.pc (compiling it first if needed). */
+  run(target: number): void {
+    const { cpu } = this;
+    (this.blocks[cpu.pc] ?? this.compile(cpu.pc))(cpu, target);
+  }
+
+  private compile(start: number): Block {
+    const { progMem } = this.cpu;
+    const words = progMem.length;
+    const lines: string[] = [];
+    let pc = start;
+    for (let n = 0; n < MAX_BLOCK_INSTRUCTIONS; n++) {
+      if (n > 0) {
+        if (pc >= words || this.watched(pc)) break;
+        lines.push(TICK_DUE);
+      }
+      const opcode = progMem[pc]!;
+      const k = this.set.encodingOf(opcode);
+      const encoding = k >= 0 ? this.set.encodings[k]! : undefined;
+      const next = pc + (encoding?.twoWord ? 2 : 1);
+      lines.push(`{ // ${pc.toString(16)}: ${encoding?.name ?? 'no encoding'}`, `const opcode = ${opcode};`, encoding?.body ?? '');
+      if (!encoding || encoding.controlFlow) {
+        lines.push(EPILOGUE, '}');
+        break;
+      }
+      // Not a jump: the program counter was `pc` (or pc + 1 after a second word), so avr8js's epilogue lands on `next`.
+      lines.push(`cpu.pc = ${next % words}; cpu.cycles++;`, '}');
+      pc = next;
+    }
+    const factory = new Function('isTwoWordInstruction', `return function block_${start.toString(16)}(cpu, target) {\n${lines.join('\n')}\n};`) as BlockFactory;
+    const block = factory(isTwoWord);
+    this.blocks[start] = block;
+    this.compiled++;
+    return block;
+  }
+}
