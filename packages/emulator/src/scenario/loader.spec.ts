@@ -80,6 +80,16 @@ describe('scenario load errors name file:line:column', () => {
     ]);
   });
 
+  it('ota-avr: a missing or unreadable image, a bad device, an unknown until', async () => {
+    const fixtures = resolve(BAD, '../../../../fixtures/avr');
+    expect(await loadErrors('bad-ota.yaml')).toEqual([
+      `4:22: step 1 (ota-avr): image: file not found: ${fixtures}/no-such.hex`,
+      `5:22: step 2 (ota-avr): image: ${BAD}/bad-ota.yaml:1: record does not start with ':' (found "name: ot")`,
+      '6:75: step 3 (ota-avr): device: expected three hex bytes, e.g. "1E 95 0F"',
+      '7:74: step 4 (ota-avr): until: expected one of programming, got "verified"',
+    ]);
+  });
+
   it('a file that is not a scenario', async () => {
     expect(await loadErrors('not-a-scenario.yaml')).toEqual([
       '1:1: scenario: missing required parameter "name"',
