@@ -178,7 +178,7 @@ export class Stk500Programmer {
     if (!data) return false;
     const bytes = Uint8Array.from(data);
     return this.reply(async () => {
-      // Flash addresses are words, EEPROM addresses bytes (avrdude stk500.c sends EEPROM addresses / 2 on 'E' as words too).
+      // STK_LOAD_ADDRESS counts words for both memories: ArduinoISP doubles it (here * 2) for flash and EEPROM alike.
       if (memtype === 'F') return (await this.writeFlash(this.address * 2, bytes)) ? [] : null;
       if (memtype === 'E') return (await this.isp.writeEeprom(this.address * 2, bytes)) ? [] : null;
       return null;
