@@ -191,7 +191,7 @@ export class GdbStub implements AvrDebugHook {
     if (p === 'qsThreadInfo') return reply('l');
     if (p === 'vCont?') return reply('vCont;c;C;s;S');
     if (p.startsWith('vCont;')) return this.vCont(p.slice(6));
-    if (p === 'vKill' || p.startsWith('vKill;')) return this.end(true);
+    if (p === 'vKill' || p.startsWith('vKill;')) return this.end('kill', true);
     if (head === 'H' || p.startsWith('qSymbol')) return reply('OK');
     if (!this.halted && head !== '?') return reply(E_REFUSED); // all-stop: only Ctrl-C while running
     switch (head) {
@@ -236,9 +236,9 @@ export class GdbStub implements AvrDebugHook {
       case 'z':
         return reply(this.point(head === 'Z', p.slice(1)));
       case 'D':
-        return this.end(false);
+        return this.end('detach', true);
       case 'k':
-        return this.end(true);
+        return this.end('kill', false); // k has no reply
       default:
         return reply(''); // not supported: gdb falls back (X -> M, and so on)
     }
@@ -294,10 +294,10 @@ export class GdbStub implements AvrDebugHook {
     this.send('OK');
   }
 
-  /** D (detach) and k (kill): the debugger goes, the world runs on (a node cannot be killed from here). */
-  private end(kill: boolean): void {
-    if (!kill) this.send('OK');
-    this.opts.log?.(`gdb: debugger ${kill ? 'sent kill' : 'detached'}; the world runs on`);
+  /** D (detach), k and vKill: the debugger goes, the world runs on (a node cannot be killed from here). */
+  private end(how: 'detach' | 'kill', reply: boolean): void {
+    if (reply) this.send('OK');
+    this.opts.log?.(`gdb: debugger ${how === 'kill' ? 'sent kill' : 'detached'}; the world runs on`);
     this.detach();
     this.link.drop();
   }

@@ -139,4 +139,17 @@ describe('GDB stub protocol', () => {
     expect(done.stdout).toMatch(/1 scenario: 1 passed, 0 failed/);
     expect(done.stderr).toMatch(/gdb: debugger left; the world runs on/);
   }, 120_000);
+
+  it('takes k as the debugger leaving: the node cannot be killed from gdb, the world runs on', async () => {
+    const started = await debuggedRun('fixtures/scenarios/zone-on-off.yaml');
+    exit = started.exit;
+    const gdb = await RawClient.open(started.port);
+    expect(await gdb.ask('Z0,80,2')).toBe('OK');
+    gdb.write(encodePacket('k').toString('latin1'));
+    expect(await gdb.next()).toEqual({ kind: 'ack' });
+    const done = await exit;
+    expect(done.code, done.stdout + done.stderr).toBe(0);
+    expect(done.stderr).toMatch(/gdb: debugger sent kill; the world runs on/);
+    gdb.close();
+  }, 120_000);
 });
