@@ -4,7 +4,7 @@ import { Aedes, type Client } from 'aedes';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createSecureContext, type SecureContext } from 'node:tls';
-import type { BrokerConfig, TlsVersion } from './config.ts';
+import { confLimits, type BrokerConfig, type TlsVersion } from './config.ts';
 import { Connection, type ConnectionHost } from './connection.ts';
 import { installDeniedPublishDrop, policyHooks, type PolicyHost } from './policy.ts';
 import { TrustStore } from './tls/verify.ts';
@@ -61,7 +61,7 @@ export class Broker implements ConnectionHost, PolicyHost {
     this.onCapture = opts.onCapture;
     this.onEvent = opts.onEvent;
     this.deniedSubscribe = opts.deniedSubscribe ?? 'suback-0x80';
-    this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.limits = { ...DEFAULT_LIMITS, ...confLimits(c), ...opts.limits };
     this.trust = new TrustStore(c.cafile.pem, c.cafile.path, c.crlfile?.pem, c.crlfile?.path);
     try {
       this.secureContext = createSecureContext({
@@ -69,9 +69,12 @@ export class Broker implements ConnectionHost, PolicyHost {
         key: c.keyfile.pem,
         ca: c.cafile.pem, // sent as acceptable client CA names in the CertificateRequest
         minVersion: MIN_VERSION[c.tlsVersion],
+        // Node takes TLS 1.2 ciphers and TLS 1.3 suites (TLS_*) in one list.
+        ...(c.ciphers || c.ciphersTls13 ? { ciphers: [c.ciphers, c.ciphersTls13].filter(Boolean).join(':') } : {}),
       });
     } catch (e) {
-      throw new Error(`${c.certfile.path} / ${c.keyfile.path}: unusable broker certificate or key: ${(e as Error).message}`);
+      const what = c.ciphers || c.ciphersTls13 ? 'certificate, key or cipher list' : 'certificate or key';
+      throw new Error(`${c.certfile.path} / ${c.keyfile.path}: unusable broker ${what}: ${(e as Error).message}`);
     }
   }
 

@@ -28,7 +28,7 @@ export interface ConnectionHost {
   detach(conn: Connection): void;
 }
 
-type Verdict = { ok: true; identity: string | null } | { ok: false; code: string; reason: string; alert: number };
+type Verdict = { ok: true; identity: string | null; subject: string | null } | { ok: false; code: string; reason: string; alert: number };
 
 /** The client's certificate chain as sent, leaf first (DER). */
 function peerChain(leaf: PeerCertificate): Buffer[] {
@@ -45,6 +45,8 @@ function peerChain(leaf: PeerCertificate): Buffer[] {
 export class Connection {
   clientId = '';
   identity: string | null = null;
+  /** Client certificate subject (RFC 2253), for use_subject_as_username. */
+  subject: string | null = null;
   /** The MQTT user name after use_identity_as_username. */
   username: string | null = null;
   /** Set once aedes has accepted the CONNECT. */
@@ -118,10 +120,10 @@ export class Connection {
       // OpenSSL with SSL_VERIFY_FAIL_IF_NO_PEER_CERT: "peer did not return a certificate".
       this.verdict = config.requireCertificate
         ? { ok: false, code: 'NO_CLIENT_CERTIFICATE', reason: 'peer did not return a certificate', alert: SSL_AD_HANDSHAKE_FAILURE }
-        : { ok: true, identity: null };
+        : { ok: true, identity: null, subject: null };
     } else {
       const r = verifyClientChain(peerChain(leaf), trust, clock.utcMs());
-      this.verdict = r.ok ? { ok: true, identity: r.commonName } : { ok: false, code: r.code, reason: r.reason, alert: alertFor(r.code) };
+      this.verdict = r.ok ? { ok: true, identity: r.commonName, subject: r.subject } : { ok: false, code: r.code, reason: r.reason, alert: alertFor(r.code) };
     }
     return this.verdict;
   }
@@ -148,6 +150,7 @@ export class Connection {
     const v = this.judge();
     if (!v.ok) return this.refuse(v.code, v.reason);
     this.identity = v.identity;
+    this.subject = v.subject;
     const mqtt = new Duplex({
       read() {},
       write: (chunk: Buffer, _enc, cb) => {

@@ -40,8 +40,11 @@ export function policyHooks(host: PolicyHost): Hooks {
     authenticate(client, username, _password, done) {
       const conn = host.connectionOf(client);
       if (!conn) return done(Object.assign(new Error('unknown connection'), { returnCode: NOT_AUTHORIZED }), false);
-      const { useIdentityAsUsername, allowAnonymous } = host.config;
-      if (useIdentityAsUsername) {
+      const { useIdentityAsUsername, useSubjectAsUsername, allowAnonymous } = host.config;
+      if (useSubjectAsUsername) {
+        if (!conn.subject) return refuse(host, conn, client, 'use_subject_as_username: no client certificate', done);
+        conn.username = conn.subject;
+      } else if (useIdentityAsUsername) {
         // mosquitto: a certificate without a CN cannot become a user name; the client is refused.
         if (!conn.identity) return refuse(host, conn, client, 'use_identity_as_username: client certificate has no CN', done);
         conn.username = conn.identity;

@@ -1,10 +1,10 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
-import { FIXTURE_CERTS, FIXTURE_DATE, TrustStore, generatePki, verifyClientChain } from '../src/index.ts';
+import { FIXTURE_CERTS, FIXTURE_DATE, PKI_SET_FILES, TrustStore, generatePki, loadMosquittoConf, loadPkiFolder, verifyClientChain } from '../src/index.ts';
 import { makeCrl } from '../src/pki/crl.ts';
 import { issueCertificate, newRsaKey } from '../src/pki/x509.ts';
 import { PKI, pem } from './helpers.ts';
@@ -13,40 +13,104 @@ const der = (name: string): Buffer => new X509Certificate(pem(name)).raw;
 const at = (iso: string): number => Date.parse(iso);
 
 describe('generatePki (certs <dir>)', () => {
-  it('writes a fresh CA, broker, node and operator set; keys 0600; never reuses keys or files', async () => {
+  it('writes a complete deployment; keys 0600; valid today and on the default emulated date; never reuses keys or files', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'esphil-pki-')), 'out');
-    const set = await generatePki(dir, { notBefore: new Date('2026-01-01T00:00:00Z') });
-    const names = set.files.map((f) => f.slice(dir.length + 1)).sort();
-    expect(names).toEqual(['broker.crt', 'broker.key', 'ca.crt', 'ca.key', 'node.crt', 'node.key', 'operator.crt', 'operator.key', 'ota-signing.key', 'ota-signing.pub']);
-    for (const f of set.files.filter((f) => f.endsWith('.key'))) expect(statSync(f).mode & 0o777).toBe(0o600);
+    const set = await generatePki(dir, { now: new Date('2026-11-30T10:00:00Z') });
+    const names = set.files.map((f) => f.slice(dir.length + 1));
+    expect(names).toEqual(PKI_SET_FILES);
+    for (const f of set.files) expect(statSync(f).mode & 0o777, f).toBe(f.endsWith('.key') ? 0o600 : 0o644);
+    expect(readdirSync(dir).sort()).toEqual([...PKI_SET_FILES].sort()); // no staging left behind
 
-    const trust = new TrustStore(readFileSync(join(dir, 'ca.crt'), 'utf8'), 'ca.crt');
+    const trust = new TrustStore(readFileSync(join(dir, 'ca.crt'), 'utf8'), 'ca.crt', readFileSync(join(dir, 'ca.crl'), 'utf8'), 'ca.crl');
     const node = new X509Certificate(readFileSync(join(dir, 'node.crt')));
-    expect(verifyClientChain([node.raw], trust, at('2026-06-01T00:00:00Z'))).toMatchObject({ ok: true, commonName: 'sec_mqtt_client_00_03' });
+    for (const when of ['2026-06-01T05:00:00Z', '2026-11-30T10:00:00Z']) {
+      expect(verifyClientChain([node.raw], trust, at(when)), when).toMatchObject({ ok: true, commonName: 'sec_mqtt_client_00_03' });
+    }
     const broker = new X509Certificate(readFileSync(join(dir, 'broker.crt')));
     expect(broker.checkHost('broker.local')).toBe('broker.local');
     expect(broker.checkIP('127.0.0.1')).toBe('127.0.0.1');
-    expect(broker.validTo).toBe('Dec 30 00:00:00 2035 GMT');
+    expect(set.credentials.map((c) => [c.file, c.commonName, c.purpose, c.notBefore, c.notAfter])).toEqual(
+      ['ca', 'broker', 'node', 'operator'].map((f, i) => [f, ['esphil device CA', 'broker.local', 'sec_mqtt_client_00_03', 'operator'][i], ['ca', 'serverAuth', 'clientAuth', 'clientAuth'][i], '2026-06-01T00:00:00.000Z', '2036-05-29T00:00:00.000Z']),
+    );
+    // The conf and ACL reference the set by relative path and load as they are.
+    const conf = loadMosquittoConf(set.confPath);
+    expect(conf).toMatchObject({ port: 8883, requireCertificate: true, useIdentityAsUsername: true, crlfile: { path: join(dir, 'ca.crl') }, noEffect: [] });
+    expect([...conf.acl!.users.keys()]).toEqual(['sec_mqtt_client_00_03', 'operator']);
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('mosquitto -c mosquitto.conf');
+    expect(loadPkiFolder(dir)).toMatchObject({ node: { commonName: 'sec_mqtt_client_00_03' }, confPath: set.confPath });
 
-    expect(set.credentials.map((c) => [c.file, c.commonName, c.purpose, c.notAfter])).toEqual([
-      ['ca', 'esphil device CA', 'ca', '2035-12-30T00:00:00.000Z'],
-      ['broker', 'broker.local', 'serverAuth', '2035-12-30T00:00:00.000Z'],
-      ['node', 'sec_mqtt_client_00_03', 'clientAuth', '2035-12-30T00:00:00.000Z'],
-      ['operator', 'operator', 'clientAuth', '2035-12-30T00:00:00.000Z'],
-    ]);
     expect(JSON.parse(JSON.stringify(set))).toEqual(set); // plain data: the CLI prints it
     const keys = set.files.filter((f) => f.endsWith('.key')).map((f) => readFileSync(f, 'utf8'));
     expect(new Set(keys).size).toBe(keys.length);
-    await expect(generatePki(dir)).rejects.toThrow(/ca\.crt, ca\.key, broker\.crt, .* already exist; refusing to overwrite/);
-    const other = await generatePki(join(dir, '..', 'second'));
-    expect(readFileSync(join(other.dir, 'node.key'), 'utf8')).not.toBe(readFileSync(join(dir, 'node.key'), 'utf8'));
+    const before = readFileSync(join(dir, 'node.key'), 'utf8');
+    await expect(generatePki(dir)).rejects.toThrow(/already holds ca\.crt, ca\.key, .*README\.md; refusing to overwrite/);
+    expect(readFileSync(join(dir, 'node.key'), 'utf8')).toBe(before);
+  });
+
+  it('--client-id, --not-before and --days', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'esphil-pki-')), 'out');
+    const set = await generatePki(dir, { clientId: 'garden_node_7', notBefore: new Date('2030-01-01T00:00:00Z'), validDays: 30 });
+    expect(set.credentials[2]).toMatchObject({ commonName: 'garden_node_7', notBefore: '2030-01-01T00:00:00.000Z', notAfter: '2030-01-31T00:00:00.000Z' });
+    expect(readFileSync(join(dir, 'acl'), 'utf8')).toContain('user garden_node_7\ntopic read irrigation/#\ntopic write irrigation/status/garden_node_7/#');
+  });
+
+  it('writes all files or none: an existing file, a dangling link or an unwritable folder leaves nothing behind', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'esphil-pki-'));
+    const dangling = join(base, 'dangling');
+    mkdirSync(dangling);
+    symlinkSync(join(base, 'nowhere'), join(dangling, 'node.key'));
+    await expect(generatePki(dangling)).rejects.toThrow(/already holds node\.key; refusing/);
+    expect(readdirSync(dangling)).toEqual(['node.key']);
+    expect(existsSync(join(base, 'nowhere'))).toBe(false);
+
+    const existing = join(base, 'existing');
+    mkdirSync(existing);
+    writeFileSync(join(existing, 'notes.txt'), 'mine');
+    await generatePki(existing);
+    expect(readdirSync(existing).sort()).toEqual([...PKI_SET_FILES, 'notes.txt'].sort());
+
+    if (process.getuid?.() !== 0) {
+      const locked = join(base, 'locked');
+      mkdirSync(locked, { mode: 0o555 });
+      await expect(generatePki(locked)).rejects.toThrow(/cannot write: permission denied \(EACCES\)/);
+      expect(readdirSync(locked)).toEqual([]);
+    }
+    // A plain file where the folder should be.
+    writeFileSync(join(base, 'file'), '');
+    await expect(generatePki(join(base, 'file'))).rejects.toThrow(/exists and is not a directory/);
   });
 
   it('rejects bad options by name', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'esphil-pki-'));
-    await expect(generatePki(dir, { validDays: 0 })).rejects.toThrow('validDays must be positive');
-    await expect(generatePki(dir, { clients: [{ file: '../x', commonName: 'x' }] })).rejects.toThrow("client file name '../x'");
-    await expect(generatePki(dir, { clients: [{ file: 'ca', commonName: 'x' }] })).rejects.toThrow("'ca' is used twice");
+    await expect(generatePki(dir, { validDays: 0 })).rejects.toThrow('validDays must be a positive whole number');
+    await expect(generatePki(dir, { clientId: 'has space' })).rejects.toThrow("client id 'has space'");
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('loadPkiFolder', () => {
+  const copySet = async (): Promise<string> => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'esphil-pki-')), 'set');
+    await generatePki(dir);
+    return dir;
+  };
+
+  it('names a missing file, a key of another certificate, a certificate or CRL from another CA', async () => {
+    const a = await copySet();
+    const b = await copySet();
+    rmSync(join(a, 'operator.key'));
+    expect(() => loadPkiFolder(a)).toThrow(`${join(a, 'operator.key')}: missing (the operator private key)`);
+    copyFileSync(join(b, 'operator.key'), join(a, 'operator.key'));
+    expect(() => loadPkiFolder(a)).toThrow(`${join(a, 'operator.key')}: does not match ${join(a, 'operator.crt')}`);
+    copyFileSync(join(b, 'operator.crt'), join(a, 'operator.crt'));
+    expect(() => loadPkiFolder(a)).toThrow(`${join(a, 'operator.crt')}: not signed by ${join(a, 'ca.crt')}`);
+    const c = await copySet();
+    copyFileSync(join(b, 'ca.crl'), join(c, 'ca.crl'));
+    expect(() => loadPkiFolder(c)).toThrow(`${join(c, 'ca.crl')}: CRL is not signed by ${join(c, 'ca.crt')} (a CRL from another CA?)`);
+    expect(() => loadPkiFolder(join(c, 'nope'))).toThrow(/no such PKI folder/);
+    writeFileSync(join(c, 'node.crt'), 'garbage');
+    copyFileSync(join(b, 'ca.crl'), join(c, 'ca.crl'));
+    expect(() => loadPkiFolder(c)).toThrow(`${join(c, 'node.crt')}: not a PEM certificate`);
   });
 });
 

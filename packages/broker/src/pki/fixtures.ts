@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { writeCredential, writePublic } from './files.ts';
 import { makeCrl } from './crl.ts';
 import { OTA_PUBLIC_KEY_FILE, OTA_SIGNING_KEY_FILE, writeOtaKeyPair } from './ota-keys.ts';
+import { mosquittoConf, nodeAcl } from './deployment.ts';
 import { issueCertificate, newRsaKey, type Issued, type Purpose } from './x509.ts';
 
 const d = (iso: string): Date => new Date(`${iso}T00:00:00Z`);
@@ -53,30 +54,9 @@ export const FIXTURE_CERTS: FixtureCert[] = [
 // The CRL outlives every fixture client certificate: an expired CRL refuses everyone (OpenSSL).
 export const CRL_WINDOW = { from: '2025-01-01', to: '2040-01-01', revokedOn: '2025-06-01' };
 
-export const MOSQUITTO_CONF = `# The node's broker configuration (mosquitto 2.0). Test-only credentials.
-# Paths are relative to this file for esphil; real mosquitto resolves them
-# against its working directory, so run it from this folder or use absolute paths.
-listener 8883
-cafile ca.crt
-certfile broker.crt
-keyfile broker.key
-crlfile ca.crl
-require_certificate true
-tls_version tlsv1.2
-use_identity_as_username true
-acl_file acl
-`;
+export const MOSQUITTO_CONF = mosquittoConf('# The node\'s broker configuration (mosquitto 2.0). Test-only credentials.');
 
-export const ACL = `# mosquitto acl_file for the node's broker (user = certificate CN).
-user ${NODE_CN}
-topic read irrigation/#
-topic write irrigation/status/${NODE_CN}/#
-
-user operator
-topic write irrigation/zone/#
-topic write irrigation/ota/#
-topic read #
-`;
+export const ACL = nodeAcl(NODE_CN, 'operator');
 
 export async function writeFixturePki(dir: string): Promise<string[]> {
   const out = resolve(dir);

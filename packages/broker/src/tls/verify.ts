@@ -25,7 +25,7 @@ export type VerifyError =
   | 'X509_V_ERR_UNSPECIFIED';
 
 export type VerifyResult =
-  | { ok: true; commonName: string | null; serialHex: string }
+  | { ok: true; commonName: string | null; subject: string; serialHex: string }
   | { ok: false; code: VerifyError; reason: string };
 
 const OID_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
@@ -94,7 +94,7 @@ export function verifyClientChain(chainDer: Buffer[], trust: TrustStore, atMs: n
     if (isRevoked(crl, leaf.serialNumber)) return { ok: false, code: 'X509_V_ERR_CERT_REVOKED', reason: `certificate serial ${leaf.serialNumber} is revoked` };
   }
   const cn = leaf.subject.getField('CN') as { value: string } | null;
-  return { ok: true, commonName: cn ? cn.value : null, serialHex: leaf.serialNumber };
+  return { ok: true, commonName: cn ? cn.value : null, subject: rfc2253(leafX509), serialHex: leaf.serialNumber };
 }
 
 type Failure = Extract<VerifyResult, { ok: false }>;
@@ -142,4 +142,13 @@ function clientPurposeError(leafX509: X509Certificate, leaf: forge.pki.Certifica
   const ku = leaf.getExtension('keyUsage') as { digitalSignature?: boolean; keyAgreement?: boolean } | undefined;
   if (ku && !ku.digitalSignature && !ku.keyAgreement) return 'keyUsage lacks digitalSignature';
   return null;
+}
+
+/** The subject as mosquitto's use_subject_as_username gives it (X509_NAME_print_ex, XN_FLAG_RFC2253): last RDN first. */
+function rfc2253(cert: X509Certificate): string {
+  return cert.subject
+    .split('\n')
+    .reverse()
+    .map((rdn) => rdn.replace(/([,+"\\<>;])/g, '\\$1'))
+    .join(',');
 }
