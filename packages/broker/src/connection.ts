@@ -8,6 +8,7 @@ import { TLSSocket, type DetailedPeerCertificate, type PeerCertificate, type Sec
 import type { Packet } from 'mqtt-packet';
 import type { BrokerConfig } from './config.ts';
 import { FrameDecoder } from './mqtt/decode.ts';
+import { connectRefusal, type ConnectRefusal } from './mqtt/connect-check.ts';
 import mqttPacket from 'mqtt-packet';
 import type { BrokerLimits } from './limits.ts';
 import { MqttFramer, type DroppedPublish } from './mqtt/framer.ts';
@@ -200,8 +201,16 @@ export class Connection {
         this.fromAedes.protocolVersion = packet.protocolVersion === 3 ? 3 : 4;
       }
       this.record('to-broker', packet, raw);
+      const refusal = packet.cmd === 'connect' ? connectRefusal(packet, this.host.config) : null;
+      if (refusal) return this.refuseConnect(refusal);
       this.mqtt!.push(raw);
     }
+  }
+
+  private refuseConnect(r: ConnectRefusal): void {
+    this.host.event({ what: 'connect-refused', detail: { connId: this.id, clientId: this.clientId, identity: this.identity, returnCode: r.returnCode, reason: r.reason } });
+    this.fromBroker(mqttPacket.generate({ cmd: 'connack', returnCode: r.returnCode, sessionPresent: false }));
+    this.close(r.reason);
   }
 
   private clearDeadline(): void {

@@ -2,10 +2,11 @@
 // before anything starts: every certificate must parse, match its key and be
 // signed by the folder's CA, and the CRL must come from that CA. The first
 // problem is named in one line (file and what is wrong).
-import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
+import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { crlSignedBy, parseCrls } from './crl.ts';
+import { OTA_PUBLIC_KEY_FILE, OTA_SIGNING_KEY_FILE } from './ota-keys.ts';
 
 /** A certificate and its private key, as PEM text. */
 export interface PkiCredentialFiles {
@@ -24,6 +25,8 @@ export interface PkiFolder {
   operator: PkiCredentialFiles;
   /** The CA's revocation list, when the folder has one. */
   crl?: { path: string; pem: string };
+  /** The AVR update signing pair (ota-signing.key / .pub), when the folder has one. */
+  ota?: { signingPath: string; signingPem: string; publicPath: string; publicPem: string };
   /** The folder's mosquitto.conf (the broker's configuration). */
   confPath: string;
 }
@@ -103,5 +106,25 @@ export function loadPkiFolder(dir: string): PkiFolder {
     });
     folder.crl = { path: crlPath, pem };
   }
+  const ota = readOtaPair(root);
+  if (ota) folder.ota = ota;
   return folder;
+}
+
+/** ota-signing.key and .pub: both or neither, and the public key must be the private key's. */
+function readOtaPair(root: string): PkiFolder['ota'] {
+  const signingPath = join(root, OTA_SIGNING_KEY_FILE);
+  const publicPath = join(root, OTA_PUBLIC_KEY_FILE);
+  if (!existsSync(signingPath) && !existsSync(publicPath)) return undefined;
+  const signingPem = readPem(signingPath, 'OTA signing key');
+  const publicPem = readPem(publicPath, 'OTA public key');
+  let given: string;
+  try {
+    given = createPublicKey(publicPem).export({ type: 'spki', format: 'pem' }) as string;
+  } catch (e) {
+    throw new Error(`${publicPath}: not a PEM public key (${(e as Error).message})`);
+  }
+  const derived = createPublicKey(privateKey(signingPath, signingPem)).export({ type: 'spki', format: 'pem' }) as string;
+  if (derived !== given) throw new Error(`${publicPath}: not the public half of ${signingPath}`);
+  return { signingPath, signingPem, publicPath, publicPem };
 }

@@ -11,6 +11,7 @@ import { runScenario } from '../scenario/runner.ts';
 import { HumanReporter } from '../scenario/reporters/human.ts';
 import { World } from '../world/world.ts';
 import { worldConfigFor } from '../world/resolve.ts';
+import { PKI_FLAG, readPkiFlag } from './pki.ts';
 import { defineCommand, parseCommand } from './flags.ts';
 import { EXIT_FAILED, EXIT_OK, UsageError, unusable } from './errors.ts';
 import { openRecorders } from './recorders.ts';
@@ -32,6 +33,7 @@ export const command = defineCommand({
     tolerance: { kind: 'duration', arg: 'D', default: 1_000_000n, meaning: 'allowed time difference per relay change for --expect', check: nonNegative },
     settle: { kind: 'duration', arg: 'D', meaning: 'after the last command run exactly D of virtual time', check: nonNegative, defaultText: 'until every zone timer has expired' },
     'avr-hex': { kind: 'string', arg: 'F.hex', meaning: 'run this ATmega168 .hex instead of the bundled firmware' },
+    pki: PKI_FLAG,
     trace: { kind: 'string', arg: 'F.jsonl', meaning: 'record the replay as a JSONL trace, as esphil run does' },
     vcd: { kind: 'string', arg: 'F.vcd', meaning: 'record the replay as a VCD, as esphil run does' },
     pcap: { kind: 'string', arg: 'F.pcap', meaning: 'record the replay as a pcap, as esphil run does' },
@@ -47,6 +49,7 @@ export async function main(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('esphil replay: name one capture file; see esphil help replay');
   const file = positionals[0]!;
   const { speed } = values;
+  const pki = readPkiFlag('replay', values.pki);
 
   let capture;
   try {
@@ -100,7 +103,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!json) console.log(text);
   };
   log(`esphil replay: ${plan.commands.length} command(s) from ${file} (${capture.format}, ${capture.packets.length} MQTT packets)`);
-  const world = await unusable('esphil replay: cannot build the node', () => World.create(worldConfigFor(setup?.node ?? { certs: {} }, { avrHex: values['avr-hex'] })));
+  const world = await unusable('esphil replay: cannot build the node', () => World.create(worldConfigFor(setup?.node ?? { certs: {} }, { avrHex: values['avr-hex'], pki })));
   world.keepHistory(false); // no scenario step will ask for serial lines or PUBLISHes
   const recorders = openRecorders(world, { trace: values.trace, vcd: values.vcd, pcap: values.pcap });
   try {

@@ -10,6 +10,7 @@ import { ProgressBar } from '../scenario/reporters/progress.ts';
 import { junitXml } from '../scenario/reporters/junit.ts';
 import { World } from '../world/world.ts';
 import { worldConfigFor } from '../world/resolve.ts';
+import { PKI_FLAG, readPkiFlag } from './pki.ts';
 import { readInput } from '../world/defaults.ts';
 import { defineCommand, parseCommand } from './flags.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_UNUSABLE, UsageError, unusable } from './errors.ts';
@@ -29,6 +30,7 @@ export const command = defineCommand({
     'avr-hex': { kind: 'string', arg: 'F.hex', meaning: "run this ATmega168 .hex instead of the scenario's firmware" },
     ...FIRMWARE_FLAGS,
     ...GDB_FLAGS,
+    pki: PKI_FLAG,
     junit: { kind: 'string', arg: 'F.xml', meaning: 'write a JUnit XML report for CI systems' },
     trace: { kind: 'string', arg: 'F.jsonl', meaning: "write the run's timeline as JSON lines (docs/trace.md)" },
     vcd: { kind: 'string', arg: 'F.vcd', meaning: 'write SCK/MOSI/MISO/SS/RESET/PD0..PD7 for GTKWave, PulseView, sigrok-cli' },
@@ -57,6 +59,7 @@ export async function main(argv: string[]): Promise<number> {
   checkFirmwareFlags('run', values);
   if (values['avr-hex']) readInput(values['avr-hex'], 'AVR hex file');
   if (values.view && positionals.length > 1) throw new UsageError(`esphil run: --view shows one scenario; ${positionals.length} were named`);
+  const pki = readPkiFlag('run', values.pki);
 
   const scenarios: Scenario[] = [];
   let loadFailed = false;
@@ -83,7 +86,7 @@ export async function main(argv: string[]): Promise<number> {
   let view: ViewServer | null = null;
   const many = scenarios.length > 1;
   for (const s of scenarios) {
-    const world = await unusable(`${s.file}: cannot build the node`, () => World.create(worldConfigFor(s.node, { avrHex: values['avr-hex'], avrElf: values['avr-elf'] })));
+    const world = await unusable(`${s.file}: cannot build the node`, () => World.create(worldConfigFor(s.node, { avrHex: values['avr-hex'], avrElf: values['avr-elf'], pki })));
     const recorders = openRecorders(world, {
       trace: perScenario(values.trace, s.file, many),
       vcd: perScenario(values.vcd, s.file, many),

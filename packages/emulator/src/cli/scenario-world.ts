@@ -4,10 +4,11 @@ import { loadScenario, type Scenario } from '../scenario/loader.ts';
 import { ScenarioLoadError } from '../scenario/errors.ts';
 import { World } from '../world/world.ts';
 import { worldConfigFor } from '../world/resolve.ts';
+import type { PkiFolder } from '@esphil/broker';
 import { UsageError, unusable } from './errors.ts';
 import { openRecorders, type Recorders } from './recorders.ts';
 
-export async function openScenarioWorld(file: string, firmware: { avrHex?: string | undefined; avrElf?: string | undefined }): Promise<{ scenario: Scenario; world: World; recorders: Recorders }> {
+export async function openScenarioWorld(file: string, firmware: { avrHex?: string | undefined; avrElf?: string | undefined }, pki?: PkiFolder): Promise<{ scenario: Scenario; world: World; recorders: Recorders }> {
   let scenario;
   try {
     scenario = await loadScenario(file);
@@ -15,6 +16,6 @@ export async function openScenarioWorld(file: string, firmware: { avrHex?: strin
     if (e instanceof ScenarioLoadError) throw new UsageError(e.message);
     throw e;
   }
-  const world = await unusable(`${file}: cannot build the node`, () => World.create(worldConfigFor(scenario.node, firmware)));
+  const world = await unusable(`${file}: cannot build the node`, () => World.create(worldConfigFor(scenario.node, { ...firmware, pki })));
   return { scenario, world, recorders: openRecorders(world, {}, { keep: true }) };
 }

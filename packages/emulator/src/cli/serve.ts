@@ -5,6 +5,8 @@ import { World } from '../world/world.ts';
 import { listenIsp } from '../world/isp-port.ts';
 import { join } from 'node:path';
 import { OTA_PUBLIC_KEY, PKI, defaultWorldConfig, readInput } from '../world/defaults.ts';
+import { withPki } from '../world/pki.ts';
+import { PKI_FLAG, readPkiFlag } from './pki.ts';
 import { realNow, realSetTimeout } from '../world/clock.ts';
 import { defineCommand, parseCommand } from './flags.ts';
 import { UsageError, unusable } from './errors.ts';
@@ -23,6 +25,7 @@ export const command = defineCommand({
     'avr-hex': { kind: 'string', arg: 'F.hex', meaning: 'run this ATmega168 .hex instead of the bundled firmware' },
     ...FIRMWARE_FLAGS,
     ...GDB_FLAGS,
+    pki: PKI_FLAG,
     speed: { kind: 'number', arg: 'N', default: 1, meaning: 'virtual seconds per wall second', check: { ok: (n: number) => n > 0 && n <= 1e6, want: 'a speed factor above 0, at most 1000000' } },
     json: { kind: 'boolean', meaning: 'print one JSON object per line: {"event":"ready","port":N,...}, then node events' },
     pcap: { kind: 'string', arg: 'F.pcap', meaning: 'write the broker-side MQTT session as a pcap' },
@@ -44,10 +47,11 @@ export async function main(argv: string[]): Promise<number> {
   const { port, speed, host, json } = values;
   const ispPort = values['isp-port'];
   checkFirmwareFlags('serve', values);
+  const pki = readPkiFlag('serve', values.pki);
 
   const world = await unusable('esphil serve: cannot build the node', () => {
-    const base = defaultWorldConfig({ avrHex: values['avr-hex'], avrElf: values['avr-elf'] });
-    const node = values.ota ? { ...base.node, otaPublicKeyPem: readInput(join(PKI, OTA_PUBLIC_KEY), 'key file') } : base.node;
+    const base = withPki(defaultWorldConfig({ avrHex: values['avr-hex'], avrElf: values['avr-elf'] }), pki);
+    const node = values.ota ? { ...base.node, otaPublicKeyPem: pki?.ota?.publicPem ?? readInput(join(PKI, OTA_PUBLIC_KEY), 'key file') } : base.node;
     return World.create({ ...base, node, ispServer: ispPort !== undefined });
   });
   world.keepHistory(false); // no scenario step will ask for serial lines or PUBLISHes
@@ -78,7 +82,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   say(
     { event: 'ready', port: listening.port, host: listening.host, ...(isp ? { ispPort: isp.port } : {}) },
-    `esphil serve: broker on ${listening.host}:${listening.port} (mutual TLS, fixtures/pki), speed ${speed}` + (isp ? `; AVR ISP (STK500 v1) on ${host}:${isp.port}` : ''),
+    `esphil serve: broker on ${listening.host}:${listening.port} (mutual TLS, ${pki ? pki.dir : 'fixtures/pki'}), speed ${speed}` + (isp ? `; AVR ISP (STK500 v1) on ${host}:${isp.port}` : ''),
   );
   if (view) say({ event: 'view', url: view.url }, `esphil serve: view at ${view.url}`);
 
@@ -95,10 +99,17 @@ export async function main(argv: string[]): Promise<number> {
   }
   world.powerOn();
   const wallStart = realNow();
+  let subscribed = false;
   while (!stopping) {
     // Wall time the world spent stopped by the debugger is not owed to virtual time.
     const target = BigInt(Math.floor((realNow() - wallStart - (gdb?.haltedWallMs ?? 0)) * speed * 1e6));
     if (target > world.nowNs()) await world.runTo(target);
+    // Commands sent before the node's SUBSCRIBEs are lost (QoS 0, not retained): say when it is listening.
+    if (world.nodeSubscribed() !== subscribed) {
+      subscribed = !subscribed;
+      const t = world.nowNs();
+      say({ event: subscribed ? 'subscribed' : 'unsubscribed', t }, `[${formatVirtual(t)}] node ${subscribed ? 'subscribed: ready for commands' : 'no longer subscribed'}`);
+    }
     await new Promise<void>((r) => realSetTimeout(r, TICK_MS));
   }
   gdb?.close();

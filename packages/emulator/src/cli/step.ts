@@ -4,6 +4,8 @@
 import { runStepper, traceFileSource, type StepperSource } from '../stepper/index.ts';
 import { TraceFormatError } from '../trace/jsonl.ts';
 import { StepFailure } from '../scenario/errors.ts';
+import type { PkiFolder } from '@esphil/broker';
+import { PKI_FLAG, readPkiFlag } from './pki.ts';
 import { defineCommand, parseCommand } from './flags.ts';
 import { UsageError } from './errors.ts';
 import { openScenarioWorld } from './scenario-world.ts';
@@ -18,6 +20,7 @@ export const command = defineCommand({
     'avr-hex': { kind: 'string', arg: 'F.hex', meaning: "run this ATmega168 .hex instead of the scenario's firmware (scenarios only)" },
     ...FIRMWARE_FLAGS,
     ...GDB_FLAGS,
+    pki: { ...PKI_FLAG, meaning: `${PKI_FLAG.meaning} (scenarios only)` },
   },
   notes: `commands can be piped: printf 'n\\nshow\\nq\\n' | esphil step trace.jsonl`,
 });
@@ -30,7 +33,7 @@ export async function main(argv: string[]): Promise<number> {
   const file = positionals[0]!;
   const io = { input: process.stdin, output: process.stdout, isTTY: process.stdin.isTTY === true && process.stdout.isTTY === true };
   checkFirmwareFlags('step', values);
-  if (/\.ya?ml$/i.test(file)) return stepScenario(file, values, io);
+  if (/\.ya?ml$/i.test(file)) return stepScenario(file, values, readPkiFlag('step', values.pki), io);
   if (values['avr-elf'] || values.gdb !== undefined) throw new UsageError('esphil step: --avr-elf and --gdb need a scenario (a recorded trace runs no AVR)');
   let src: StepperSource;
   try {
@@ -44,8 +47,8 @@ export async function main(argv: string[]): Promise<number> {
 
 type StepFlags = { 'avr-hex'?: string | undefined; 'avr-elf'?: string | undefined; gdb?: number | undefined; 'gdb-wait': boolean };
 
-async function stepScenario(file: string, flags: StepFlags, io: Parameters<typeof runStepper>[1]): Promise<number> {
-  const { scenario, world, recorders } = await openScenarioWorld(file, { avrHex: flags['avr-hex'], avrElf: flags['avr-elf'] });
+async function stepScenario(file: string, flags: StepFlags, pki: PkiFolder | undefined, io: Parameters<typeof runStepper>[1]): Promise<number> {
+  const { scenario, world, recorders } = await openScenarioWorld(file, { avrHex: flags['avr-hex'], avrElf: flags['avr-elf'] }, pki);
   const trace = recorders.trace!;
   let gdb;
   try {

@@ -4,6 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isMap, isScalar, type Node } from 'yaml';
+import { loadPkiFolder } from '@esphil/broker';
 import { formatDuration } from './duration.ts';
 import { ScenarioIssue } from './errors.ts';
 import { Params } from './params.ts';
@@ -52,6 +53,8 @@ export interface NodeConfig {
   startupTest?: boolean;
   /** The ESP8266's CPU clock, 80 or 160 MHz (default 80, the Arduino IDE's). */
   cpuMhz?: 80 | 160;
+  /** Absolute path of a deployment folder (`esphil certs`): node, broker and operator credentials and the broker's conf. */
+  pki?: string;
   /** millis() at power-on, so a scenario can cross its 49.7-day wrap (from `millis-wrap-in`). */
   millisAtBoot?: number;
   /** UTC the world starts at, ms since the epoch. */
@@ -88,7 +91,7 @@ export function readNodeConfig(node: Node | null, src: SourceFile, report: (issu
   const where = new Where(src, 'node', node);
   const config: NodeConfig = { certs: {} };
   if (node === null || (isScalar(node) && node.value === null)) return config;
-  if (!isMap(node)) throw src.issue(node, 'node: expected a mapping (avr-hex, avr-elf, gdb, wifi, ap, certs, broker-config, build, debug-log, startup-test, cpu-mhz, millis-wrap-in, utc, ntp, transport, ota)');
+  if (!isMap(node)) throw src.issue(node, 'node: expected a mapping (avr-hex, avr-elf, gdb, wifi, ap, pki, certs, broker-config, build, debug-log, startup-test, cpu-mhz, millis-wrap-in, utc, ntp, transport, ota)');
   const p = new Params(node, where);
   const dir = dirname(resolve(src.file));
   const guard = (f: () => void): void => {
@@ -128,6 +131,15 @@ export function readNodeConfig(node: Node | null, src: SourceFile, report: (issu
       for (const [key, field] of Object.entries(CERT_KEYS)) if (c.has(key)) guard(() => (config.certs[field] = path(c, key, 'certificate file')));
       c.done();
     },
+    pki: () => {
+      const folder = resolve(dir, p.string('pki'));
+      try {
+        loadPkiFolder(folder);
+      } catch (e) {
+        p.fail('pki', (e as Error).message);
+      }
+      config.pki = folder;
+    },
     'broker-config': () => (config.brokerConfig = path(p, 'broker-config', 'broker config')),
     build: () => (config.build = p.oneOf('build', ['debug', 'release'] as const)),
     'debug-log': () => (config.debugLog = p.bool('debug-log', true)),
@@ -163,6 +175,7 @@ function readCredentials(p: Params): { ssid: string; psk: string } {
 /** One line for reports: which non-default choices a scenario makes. */
 export function describeNode(c: NodeConfig): string {
   const parts: string[] = [];
+  if (c.pki) parts.push(`pki ${c.pki}`);
   if (c.avrHex) parts.push('bundled' in c.avrHex ? `avr ${c.avrHex.bundled === 'poll' ? 'bundled-poll' : 'bundled'}` : `avr ${c.avrHex.file}`);
   if (c.avrElf) parts.push(`avr ${c.avrElf}`);
   if (c.gdbPort !== undefined) parts.push(`gdb port ${c.gdbPort}`);

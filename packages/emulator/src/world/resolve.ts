@@ -4,12 +4,16 @@ import type { NodeConfig } from '../scenario/node-config.ts';
 import type { WorldConfig } from './config.ts';
 import { join } from 'node:path';
 import { BUNDLED_HEX, BUNDLED_POLL_HEX, OTA_PUBLIC_KEY, PKI, defaultWorldConfig, readInput } from './defaults.ts';
+import { loadPkiFolder, type PkiFolder } from '@esphil/broker';
+import { withPki } from './pki.ts';
 
-export function worldConfigFor(node: NodeConfig, overrides: { avrHex?: string; avrElf?: string } = {}): WorldConfig {
+/** `overrides.pki` (the --pki flag) wins over the scenario's `pki:`; the scenario's `certs:` win over both. */
+export function worldConfigFor(node: NodeConfig, overrides: { avrHex?: string; avrElf?: string; pki?: PkiFolder } = {}): WorldConfig {
   const hex = overrides.avrHex ?? (node.avrHex ? ('file' in node.avrHex ? node.avrHex.file : node.avrHex.bundled === 'poll' ? BUNDLED_POLL_HEX : BUNDLED_HEX) : undefined);
   // A firmware named on the command line replaces the scenario's, whichever form either takes.
   const elf = overrides.avrElf ?? (overrides.avrHex ? undefined : node.avrElf);
-  const base = defaultWorldConfig({ avrHex: hex, avrElf: elf });
+  const pki = overrides.pki ?? (node.pki ? loadPkiFolder(node.pki) : undefined);
+  const base = withPki(defaultWorldConfig({ avrHex: hex, avrElf: elf }), pki);
   const pem = (path: string | undefined, fallback: string) => (path ? readInput(path, 'certificate file') : fallback);
   const c = node.certs;
   const ca = pem(c.ca, base.node.caPem);
@@ -23,7 +27,7 @@ export function worldConfigFor(node: NodeConfig, overrides: { avrHex?: string; a
       caPem: ca,
       certPem: pem(c.cert, base.node.certPem),
       keyPem: pem(c.key, base.node.keyPem),
-      ...(node.ota ? { otaPublicKeyPem: readInput(c.otaPublicKey ?? join(PKI, OTA_PUBLIC_KEY), 'key file') } : {}),
+      ...(node.ota ? { otaPublicKeyPem: c.otaPublicKey ? readInput(c.otaPublicKey, 'key file') : (pki?.ota?.publicPem ?? readInput(join(PKI, OTA_PUBLIC_KEY), 'key file')) } : {}),
     },
     operator: {
       caPem: ca,

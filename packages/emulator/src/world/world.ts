@@ -5,7 +5,8 @@
 // real in-memory I/O (TLS over stream pairs) settle between jumps.
 import { ATmega168 } from '@esphil/avr-slave';
 import { Esp8266, MQTT_CLIENT_ID } from '@esphil/esp-model';
-import { createBroker, loadMosquittoConf, type Broker, type CaptureRecord } from '@esphil/broker';
+import { createBroker, loadMosquittoConf, noEffectNotice, type Broker, type CaptureRecord } from '@esphil/broker';
+import { noticeOnce } from './notices.ts';
 import type { Duplex } from 'node:stream';
 import type { TraceEvent } from '../trace/events.ts';
 import type { ScenarioContext } from '../scenario/context.ts';
@@ -141,6 +142,8 @@ export class World implements ScenarioContext {
   private async startBroker(): Promise<void> {
     const { confPath, cert, key } = this.config.broker;
     const conf = loadMosquittoConf(confPath);
+    const notice = noEffectNotice(conf);
+    if (notice) noticeOnce(notice);
     if (cert) conf.certfile = cert;
     if (key) conf.keyfile = key;
     this.mqttBroker = await createBroker({
