@@ -43,8 +43,8 @@ describe.skipIf(tools.skip)('README walk-through: your own node', () => {
       });
       const log = existsSync(made[1]!) ? readFileSync(made[1]!, 'utf8') : '';
       expect(r.code, `${r.out}\nserve.log:\n${log}`).toBe(0);
-      expect(r.out).toMatch(/^esphil certs: wrote 12 files to .*my-pki$/m);
-      expect(r.out).toMatch(/^\[\d+:\d\d:\d\d\.\d{3}\] relays on: 2$/m);
+      expect(r.out).toMatch(/^esphil certs: wrote \d+ files to .*my-pki$/m);
+      expect(r.out).toMatch(/^\[T\+[\d:.]+\] relays on: 2$/m);
       expect(log).toContain(`broker on 127.0.0.1:${port} (mutual TLS, ${join(REPO_ROOT, 'my-pki')})`);
       expect(log).toMatch(/broker-client-connected .*"identity":"operator"/);
       console.log(`README walk-through: ${((Date.now() - started) / 1000).toFixed(1)} s wall time`);
