@@ -20,8 +20,6 @@ export function drawSequence(c: DrawContext, box: Box): void {
     ctx.moveTo(0, rowY(p));
     ctx.lineTo(axis.width, rowY(p));
     ctx.stroke();
-    ctx.fillStyle = pal.dim;
-    ctx.fillText(p, 4, rowY(p) - 7);
   }
   forEachVisible(model.mqttT, axis, 2, (i, x) => {
     const m = model.mqtt[i]!;
@@ -50,4 +48,14 @@ export function drawSequence(c: DrawContext, box: Box): void {
     ctx.fillStyle = m.refused ? pal.refused : pal.fg;
     fitText(ctx, m.label, x + 5, (y0 + y1) / 2, Math.min(limit, axis.width));
   });
+  // The parties' names last, on the background, so no arrow hides who is who.
+  for (const p of PARTIES) {
+    const w = ctx.measureText(p).width + 6;
+    ctx.fillStyle = pal.bg;
+    ctx.globalAlpha = 0.85;
+    ctx.fillRect(1, rowY(p) - 13, w, 12);
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = pal.dim;
+    ctx.fillText(p, 4, rowY(p) - 7);
+  }
 }
