@@ -2,7 +2,7 @@
 // to `esphil serve --isp-port`, where the emulated ESP8266 programs the emulated ATmega168
 // through the same serial programming path as the MQTT update.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,7 +29,7 @@ async function zoneOn(serve: ServeProcess, brokerPort: number, zone: number): Pr
 }
 
 describe.skipIf(tools.skip)('avrdude through esphil serve --isp-port', () => {
-  it('reads the signature and fuses, writes and verifies flash, and reads it back byte for byte; relays work before and after', async () => {
+  it('reads the signature and fuses, writes and verifies flash and reads it back byte for byte, round-trips EEPROM; relays work before and after', async () => {
     tools.assert();
     const serve = startServe(['--port', '0', '--isp-port', '0', '--speed', '4']);
     try {
@@ -49,7 +49,8 @@ describe.skipIf(tools.skip)('avrdude through esphil serve --isp-port', () => {
       expect(write.status, write.out).toBe(0);
       expect(write.out).toMatch(/(\d+) bytes of flash verified/);
 
-      const back = join(mkdtempSync(join(tmpdir(), 'esphil-avrdude-')), 'back.hex');
+      const tmp = mkdtempSync(join(tmpdir(), 'esphil-avrdude-'));
+      const back = join(tmp, 'back.hex');
       const read = avrdude(isp, `flash:r:${back}:i`);
       expect(read.status, read.out).toBe(0);
       const want = parseIntelHex(readFileSync(BUNDLED_POLL_HEX, 'utf8'), BUNDLED_POLL_HEX);
@@ -57,6 +58,14 @@ describe.skipIf(tools.skip)('avrdude through esphil serve --isp-port', () => {
       // avrdude leaves trailing 0xFF out of the file it writes: the rest of the flash is erased.
       expect(Buffer.from(got.subarray(0, want.length)).equals(Buffer.from(want))).toBe(true);
       expect(got.subarray(want.length).every((b) => b === 0xff)).toBe(true);
+
+      // EEPROM, byte by byte with Write EEPROM Memory and its tWD_EEPROM wait.
+      const ee = join(tmp, 'ee.hex');
+      writeFileSync(ee, ':040000001122334452\n:00000001FF\n');
+      const eeBack = join(tmp, 'ee-back.hex');
+      const eeprom = avrdude(isp, `eeprom:w:${ee}:i`, `eeprom:r:${eeBack}:i`);
+      expect(eeprom.status, eeprom.out).toBe(0);
+      expect([...parseIntelHex(readFileSync(eeBack, 'utf8'), eeBack, { flashBytes: 512 }).subarray(0, 5)]).toEqual([0x11, 0x22, 0x33, 0x44, 0xff]);
 
       // The new firmware runs and the ESP gave it back the zones it had: relay 3, then 5 on request.
       const restored = await serve.waitFor((e) => e.event === 'relays' && (e.on as number[]).includes(3) && serve.events.indexOf(e) > serve.events.findIndex((x) => x.what === 'isp'), 20_000);
