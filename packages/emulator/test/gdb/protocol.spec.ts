@@ -98,6 +98,17 @@ describe('GDB stub protocol', () => {
     expect(await gdb.ask('m0,4')).toBe('0c943400'); // jmp at the reset vector
     expect(await gdb.ask('P10=5a')).toBe('OK');
     expect(await gdb.ask('p10')).toBe('5a');
+    // G writes all registers in the same layout g reads them.
+    const changed = `${regs.slice(0, 2)}a5${regs.slice(4)}`; // r1 = 0xa5
+    expect(await gdb.ask(`G${changed}`)).toBe('OK');
+    expect(await gdb.ask('p1')).toBe('a5');
+    expect(await gdb.ask(`G${regs}`)).toBe('OK');
+    expect(await gdb.ask('g')).toBe(regs);
+    // SRAM write and read back; hardware breakpoints set and cleared like software ones.
+    expect(await gdb.ask('M800100,2:abcd')).toBe('OK');
+    expect(await gdb.ask('m800100,2')).toBe('abcd');
+    expect(await gdb.ask('Z1,80,2')).toBe('OK');
+    expect(await gdb.ask('z1,80,2')).toBe('OK');
 
     // Malformed and out-of-range requests.
     expect(await gdb.ask('mzz,2')).toBe('E01');
@@ -106,6 +117,8 @@ describe('GDB stub protocol', () => {
     expect(await gdb.ask('Z2,2b,1')).toBe('E02'); // a watchpoint must be in the data space
     expect(await gdb.ask('Z0,81,2')).toBe('E02'); // instructions are at even addresses
     expect(await gdb.ask('P99=00')).toBe('E01');
+    expect(await gdb.ask('G0011')).toBe('E01'); // too short for 39 bytes of registers
+    expect(await gdb.ask('M800100,2:ab')).toBe('E01'); // length and data disagree
     expect(await gdb.ask('vUnknownThing')).toBe('');
     // A bad checksum is answered with `-`, and the stub waits for the packet again.
     gdb.write('$g#00');
