@@ -106,7 +106,7 @@ describe('esphil step over a trace file, from a pipe', () => {
     expect(s.reply(0)).toBe('at T+16:00:05.299000000, last event -1ms:\n  T+16:00:05.298000000  MQTT sec_mqtt_client_00_03 <- broker: PUBLISH irrigation/zone/on "2 120"\n');
     expect(s.reply(1)).toMatch(/^at T\+16:00:05\.300000000, last event \+0s:\n  T\+16:00:05\.300000000  SPI 1 byte MOSI fb MISO 00/);
     expect(s.reply(2)).toContain('at T+0:00:04.000000000');
-    expect(s.reply(2)).toContain('serial "Waiting for NTP time sync: ."');
+    expect(s.reply(2)).toContain('serial "Waiting for NTP time sync: Ready."');
     expect(s.reply(3)).toContain('at T+1:30:00.000000000');
     expect(s.reply(4)).toContain('at T+16:01:00.000000000');
     expect(s.reply(5)).toContain('at T+16:00:59.999999750');
@@ -131,14 +131,14 @@ describe('esphil step over a trace file, from a pipe', () => {
     expect(mosi.reply(5)).toBe('  1  mosi xx 81\n  2  miso 8x\n');
     expect(mosi.reply(7)).toBe('  2  miso 8x\n');
 
-    const s = await session(day(), ['break zone 5', 'break topic irrigation/+/on', 'break serial /zone \\d on for \\d+ s/', 'c', 'c', 'c', 'c', 'c', 'c', 'c', 'p']);
+    const s = await session(day(), ['break zone 5', 'break topic irrigation/+/on', 'break serial /Zone-\\d TURN ON for \\d+ seconds/', 'c', 'c', 'c', 'c', 'c', 'c', 'c', 'p']);
     const hits = [3, 4, 5, 6, 7, 8].map((i) => /^Breakpoint (\d) \((.*?)\) at (\S+)/.exec(s.reply(i))?.slice(1).join(' '));
     expect(hits).toEqual([
       '2 topic irrigation/+/on T+16:00:05.298000000',
-      '3 serial /zone \\d on for \\d+ s/ T+16:00:05.320000000',
+      '3 serial /Zone-\\d TURN ON for \\d+ seconds/ T+16:00:05.320000000',
       '2 topic irrigation/+/on T+16:01:05.298000000',
       '1 zone 5 T+16:01:05.300007125',
-      '3 serial /zone \\d on for \\d+ s/ T+16:01:05.320000000',
+      '3 serial /Zone-\\d TURN ON for \\d+ seconds/ T+16:01:05.320000000',
       '1 zone 5 T+16:01:35.300007125', // zone 5 turning off is a change too
     ]);
     expect(s.reply(6)).toContain('relays on: 5 (PORTD 0xdf, DDRD 0xff)');
