@@ -4,6 +4,10 @@
 //   avr.busy_ratio      emulator / raw; the idle machinery must not slow plain execution
 //   avr.sleep_hour_ms   one virtual hour of the sleeping relay firmware, one byte a minute
 //   avr.poll_hour_ms    the same with the build that polls SPIF
+//   avr.workload_mhz    the busy firmware's whole fixed workload (to its `cli; sleep`), best of SIMAVR_RUNS
+//   avr.simavr_mhz      simavr (Debian) on the same image and cycle count, best of SIMAVR_RUNS whole runs
+//   avr.vs_simavr       workload_mhz / simavr_mhz (skipped with a note when simavr is not installed)
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { CPU, avrInstruction } from 'avr8js';
 import { ATmega168, BENCH_BUSY_HEX, BUNDLED_HEX, FLASH_BYTES, SRAM_BYTES, parseIntelHex } from '../src/index.ts';
@@ -12,6 +16,8 @@ const BUSY_CYCLES = 20_000_000;
 const ROUNDS = 7;
 const HOUR_CYCLES = 8_000_000 * 3600;
 const MINUTE_CYCLES = 8_000_000 * 60;
+
+const SIMAVR_RUNS = 3;
 
 const emit = (name: string, value: number, unit: string, goal: string): void =>
   console.log(JSON.stringify({ name, value: Number(value.toFixed(3)), unit, goal }));
@@ -85,4 +91,47 @@ for (const [name, file, goal] of [
 ] as const) {
   hourMs(file);
   emit(name, median(Array.from({ length: ROUNDS }, () => hourMs(file))), 'ms', goal);
+}
+
+/** The busy image run to its `cli; sleep`: its cycle count and our best rate over it. */
+function workload(): { cycles: number; mhz: number } {
+  let best = 0;
+  let cycles = 0;
+  for (let i = 0; i < SIMAVR_RUNS; i++) {
+    // No start-up delay: simavr starts executing at cycle 0 too.
+    const avr = new ATmega168({ startupDelay: false });
+    avr.loadProgram(busyFlash);
+    const t0 = performance.now();
+    avr.runUntil(Number.MAX_SAFE_INTEGER, { stopWhenIdle: true });
+    const ms = performance.now() - t0;
+    if (!avr.sleeping) throw new Error('busy firmware did not reach its final sleep');
+    cycles = avr.cycles;
+    best = Math.max(best, cycles / ms / 1000);
+  }
+  return { cycles, mhz: best };
+}
+
+/** simavr's best rate over whole runs (process start to exit: it quits at `cli; sleep`), or undefined when absent. */
+function simavrMHz(cycles: number): number | undefined {
+  let best = 0;
+  for (let i = 0; i < SIMAVR_RUNS; i++) {
+    const t0 = performance.now();
+    const res = spawnSync('simavr', ['-m', 'atmega168', '-f', '8000000', BENCH_BUSY_HEX], { encoding: 'utf8' });
+    const ms = performance.now() - t0;
+    if (res.error) {
+      console.error(`avr.vs_simavr skipped: simavr not runnable (${res.error.message}); install Debian package simavr`);
+      return undefined;
+    }
+    if (res.status !== 0) throw new Error(`simavr exited with ${res.status}: ${res.stderr}`);
+    best = Math.max(best, cycles / ms / 1000);
+  }
+  return best;
+}
+
+const busy = workload();
+emit('avr.workload_mhz', busy.mhz, 'MHz', '>= 8');
+const simavr = simavrMHz(busy.cycles);
+if (simavr !== undefined) {
+  emit('avr.simavr_mhz', simavr, 'MHz', 'info');
+  emit('avr.vs_simavr', busy.mhz / simavr, 'ratio', '>= 1.0');
 }
