@@ -81,12 +81,16 @@ export class Esp8266 {
     this.activity();
   }
 
-  /** Without power or in reset every GPIO is an input: each wire the old boot drove goes to its idle level. */
+  /**
+   * Without power or in reset every GPIO is an input: a wire the old boot drove goes to the level
+   * a pull-up or another driver gives it (GPIO4: RESET back high). A wire nothing else holds
+   * floats; it is left at its last level.
+   */
   private releasePins(old: Machine): void {
     const t = old.cpu.now();
     for (const [pin, level] of this.driven) {
-      const idle = this.external.get(pin) ?? (BOARD_PULL_UPS.has(pin) ? 1 : 0);
-      if (idle !== level) this.gpioCbs.forEach((cb) => cb(pin, idle, t));
+      const idle = this.external.get(pin) ?? (BOARD_PULL_UPS.has(pin) ? 1 : undefined);
+      if (idle !== undefined && idle !== level) this.gpioCbs.forEach((cb) => cb(pin, idle, t));
     }
     this.driven.clear();
   }
