@@ -2,6 +2,7 @@
 // socket on its own thread). Messages are taken synchronously
 // (receiveMessageOnPort), so the world can look for them between two events
 // without yielding, and can block on them while the AVR is stopped.
+import { realNow } from '../world/clock.ts';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 
 export type LinkMessage =
@@ -9,6 +10,7 @@ export type LinkMessage =
   | { type: 'connect'; peer: string }
   | { type: 'data'; bytes: Uint8Array }
   | { type: 'close' }
+  | { type: 'closed' }
   | { type: 'error'; message: string };
 
 /** How long the socket thread may take to start listening. */
@@ -59,8 +61,11 @@ export class GdbLink {
     this.port.postMessage({ type: 'drop' });
   }
 
+  /** Stops listening; returns once the port is free again (or the socket thread took too long). */
   close(): void {
     this.port.postMessage({ type: 'stop' });
+    const deadline = realNow() + LISTEN_TIMEOUT_MS; // Date is the world's virtual clock here
+    for (let m = this.next(LISTEN_TIMEOUT_MS); m?.type !== 'closed' && realNow() < deadline; m = this.next(deadline - realNow()));
     this.port.close();
   }
 }

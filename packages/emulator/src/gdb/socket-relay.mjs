@@ -41,7 +41,10 @@ channel.on('message', (message) => {
   else if (message.type === 'drop') client?.end();
   else if (message.type === 'stop') {
     client?.destroy();
-    server.close();
-    channel.close();
+    // The port is free once this says so: the next world may listen on it at once.
+    server.close(() => {
+      tell({ type: 'closed' });
+      channel.close();
+    });
   }
 });
