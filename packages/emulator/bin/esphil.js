@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx (no build step in this workspace).
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
-
-const here = dirname(fileURLToPath(import.meta.url));
-// tsx resolved from here, so the command works from any directory.
-const tsx = import.meta.resolve('tsx');
-const res = spawnSync(process.execPath, ['--import', tsx, join(here, '..', 'src', 'cli', 'main.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(res.status ?? 2);
+// The esphil command: the CLI built to JavaScript (pnpm build, run on
+// pnpm install), in this very process, so signals reach it directly and
+// start-up costs no transpiler. Development runs src/cli/main.ts through tsx.
+let cli;
+try {
+  ({ cli } = await import('../dist/cli/main.js'));
+} catch (e) {
+  if (e?.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes('dist/cli/main.js')) throw e;
+  console.error('esphil: the CLI is not built (packages/emulator/dist is missing); run `pnpm build` (pnpm install runs it)');
+  process.exit(2);
+}
+cli(process.argv.slice(2));

@@ -6,6 +6,7 @@ import { escapeControl } from '../errors.ts';
 import { EXIT_OK, EXIT_UNUSABLE, UsageError } from './errors.ts';
 import { closest } from '../scenario/params.ts';
 import { commandHelp, type Command } from './flags.ts';
+import { enterUserDirectory } from './user-directory.ts';
 
 interface CommandModule {
   command: Command;
@@ -90,7 +91,13 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/cli/main.ts')) {
+/**
+ * The process: runs `argv` from the user's directory, prints, exits with the
+ * command's code. bin/esphil.js calls it with the built JavaScript; running
+ * this file through tsx (development) does the same.
+ */
+export function cli(argv: string[]): void {
+  enterUserDirectory();
   // Exit once the output is flushed: a stopped world may leave library handles
   // (aedes, mqtt.js, sockets of outside clients) that would otherwise keep the process up.
   const exit = (code: number) => process.stdout.write('', () => process.exit(code));
@@ -99,8 +106,10 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw e;
   });
-  main(process.argv.slice(2)).then(exit, (e) => {
+  main(argv).then(exit, (e) => {
     console.error(escapeControl(`esphil: internal error: ${(e as Error).stack ?? e}`));
     exit(EXIT_UNUSABLE);
   });
 }
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/cli/main.ts')) cli(process.argv.slice(2));

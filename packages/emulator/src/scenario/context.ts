@@ -21,5 +21,5 @@ export interface ScenarioContext {
   avrReset(): Promise<void>; // pulse the AVR's RESET
   espReset(): Promise<void>; // the ESP8266 loses power and boots again (its flash file system stays)
   otaSigningKeyPem(): string; // the operator's OTA signing key (PEM)
-  step(e: { index: number; step: string; status: 'start' | 'pass' | 'fail'; message?: string }): void; // trace hook
+  step(e: { index: number; step: string; status: 'start' | 'pass' | 'fail'; message?: string; scenario: string }): void; // trace hook: the step events carry the scenario's name
 }

@@ -73,7 +73,7 @@ export async function runScenario(scenario: Scenario, ctx: ScenarioContext, repo
     const t0 = ctx.nowNs();
     const w0 = wallMs();
     reporter.stepStart?.(scenario, step, index, t0);
-    ctx.step({ index, step: base.step, status: 'start' });
+    ctx.step({ index, step: base.step, status: 'start', scenario: scenario.name });
     let r: StepResult;
     try {
       await step.run(ctx);
@@ -85,7 +85,7 @@ export async function runScenario(scenario: Scenario, ctx: ScenarioContext, repo
       failure = { index, step: base.step, at: step.at, message };
       status = failed ? 'fail' : 'error';
     }
-    ctx.step({ index, step: base.step, status: r.status === 'pass' ? 'pass' : 'fail', ...(r.message !== undefined && { message: r.message }) });
+    ctx.step({ index, step: base.step, status: r.status === 'pass' ? 'pass' : 'fail', scenario: scenario.name, ...(r.message !== undefined && { message: r.message }) });
     steps.push(r);
     reporter.stepEnd?.(scenario, r);
   }

@@ -1,6 +1,6 @@
 // The default node: bundled AVR firmware, fixture PKI, the node's own broker
 // configuration, the access point the sketch was built for.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { ElfError, parseElf, type AvrElf } from '@esphil/avr-slave';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
@@ -8,7 +8,10 @@ import { DEFAULT_CPU_MHZ } from '@esphil/esp-model';
 import type { WorldConfig } from './config.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../../../..');
-export const FIXTURES = join(REPO_ROOT, 'fixtures');
+// In this repository the fixtures are read where they are kept; an installed
+// package has the copies pnpm build put beside its JavaScript (dist/fixtures).
+const REPO_FIXTURES = join(REPO_ROOT, 'fixtures');
+export const FIXTURES = existsSync(join(REPO_FIXTURES, 'pki')) ? REPO_FIXTURES : resolve(import.meta.dirname, '../fixtures');
 export const PKI = join(FIXTURES, 'pki');
 export const BUNDLED_HEX = join(FIXTURES, 'avr', 'relay-slave.hex');
 export const BUNDLED_POLL_HEX = join(FIXTURES, 'avr', 'relay-slave-poll.hex');

@@ -462,8 +462,8 @@ export class World implements ScenarioContext {
     await this.runTo(back);
   }
 
-  step(e: { index: number; step: string; status: 'start' | 'pass' | 'fail'; message?: string; scenario?: string }): void {
-    this.emit({ kind: 'step', t: this.clock.nowNs(), scenario: e.scenario ?? '', index: e.index, step: e.step, status: e.status, ...(e.message ? { message: e.message } : {}) });
+  step(e: { index: number; step: string; status: 'start' | 'pass' | 'fail'; message?: string; scenario: string }): void {
+    this.emit({ kind: 'step', t: this.clock.nowNs(), scenario: e.scenario, index: e.index, step: e.step, status: e.status, ...(e.message ? { message: e.message } : {}) });
   }
 
   /** True once the broker has acknowledged all three of the node's subscriptions on its current connection. */

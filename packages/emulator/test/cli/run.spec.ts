@@ -24,6 +24,9 @@ describe('esphil run', () => {
     const trace = readFileSync(files.trace, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(trace.some((e) => e.kind === 'spi')).toBe(true);
     expect(trace.some((e) => e.kind === 'relays' && e.on.length === 1 && e.on[0] === 2)).toBe(true);
+    const steps = trace.filter((e) => e.kind === 'step');
+    expect(steps.length).toBeGreaterThan(0);
+    for (const e of steps) expect(e.scenario).toBe('zone 2 on for 120 s'); // the name in zone-on-off.yaml
     expect(readFileSync(files.vcd, 'utf8')).toContain('$enddefinitions');
     expect(readFileSync(files.pcap).readUInt32LE(0)).not.toBe(0);
   }, 180_000);

@@ -1,0 +1,4 @@
+/** Builds the packages' dist/ (all, or the named ones), in dependency order. */
+export function build(only?: string[]): void;
+/** True when every package's dist/ was built from its current sources. */
+export function upToDate(): boolean;
