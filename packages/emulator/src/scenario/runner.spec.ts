@@ -75,8 +75,8 @@ steps:
     expect(rec.log.slice(0, 3)).toEqual(['start zone on/off 0', 'step 1 publish 0', 'end 1 pass']);
     expect(rec.log.at(-1)).toBe('done pass');
     expect(w.trace.filter((e) => e.index === 2)).toEqual([
-      { index: 2, step: 'wait-relays [2] within 2s', status: 'start' },
-      { index: 2, step: 'wait-relays [2] within 2s', status: 'pass' },
+      { index: 2, step: 'wait-relays [2] within 2s', status: 'start', scenario: 'zone on/off' },
+      { index: 2, step: 'wait-relays [2] within 2s', status: 'pass', scenario: 'zone on/off' },
     ]);
   });
 
@@ -93,7 +93,7 @@ steps:
       message: 'expected relays [2] energised within 2s, saw none (t=T+0:00:02.000)',
     });
     expect(r.steps[2]!.startNs).toBeUndefined();
-    expect(w.trace.at(-1)).toEqual({ index: 2, step: 'wait-relays [2] within 2s', status: 'fail', message: r.failure!.message });
+    expect(w.trace.at(-1)).toEqual({ index: 2, step: 'wait-relays [2] within 2s', status: 'fail', scenario: 'zone on/off', message: r.failure!.message });
   });
 
   it('reports a world that throws as an error, not a failure', async () => {
