@@ -1,7 +1,7 @@
 // Fenced code blocks of the project's Markdown, so tests can run what the
 // docs show. A block's info string is its language and then words that say
 // what the block is for: ```ts example, ```text example-output, ```sh run=...
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 export interface CodeBlock {
   file: string;
@@ -34,4 +34,18 @@ export function taggedBlock(file: string, lang: string, tag: string): CodeBlock 
   const found = codeBlocks(file).filter((b) => b.lang === lang && b.tags.includes(tag));
   if (found.length !== 1) throw new Error(`${file}: expected one \`\`\`${lang} ${tag} block, found ${found.length}`);
   return found[0]!;
+}
+
+/**
+ * With ESPHIL_UPDATE_DOCS=1 in the environment, writes `body` into `block`
+ * (examples are regenerated from real runs: `ESPHIL_UPDATE_DOCS=1 pnpm vitest run <spec>`)
+ * and returns true; otherwise returns false and the caller compares.
+ */
+export function updateBlock(block: CodeBlock, body: string): boolean {
+  if (!process.env.ESPHIL_UPDATE_DOCS) return false;
+  const lines = readFileSync(block.file, 'utf8').split('\n');
+  const old = block.body === '' ? 0 : block.body.split('\n').length;
+  lines.splice(block.line, old, ...body.replace(/\n$/, '').split('\n'));
+  writeFileSync(block.file, lines.join('\n'));
+  return true;
 }
