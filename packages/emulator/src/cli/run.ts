@@ -16,6 +16,7 @@ import { defineCommand, parseCommand } from './flags.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_UNUSABLE, UsageError, unusable } from './errors.ts';
 import { openRecorders, perScenario } from './recorders.ts';
 import { TimelinePrinter } from './timeline-printer.ts';
+import { checkOutputPaths, parseShard, scenarioFiles, selectScenarios } from './select.ts';
 import { VIEW_FLAGS, viewFromFlags } from './view-flags.ts';
 import { untilInterrupted } from '../view/live.ts';
 import type { ViewServer } from '../view/server.ts';
@@ -24,7 +25,7 @@ import { DEFAULT_MAX_VIRTUAL_NS, checkVirtualSpan } from '../scenario/virtual-sp
 
 export const command = defineCommand({
   name: 'run',
-  args: '<scenario.yaml...>',
+  args: '<scenario.yaml|dir|glob...>',
   summary: 'run scenarios in virtual time',
   flags: {
     'avr-hex': { kind: 'string', arg: 'F.hex', meaning: "run this ATmega168 .hex instead of the scenario's firmware" },
@@ -35,6 +36,8 @@ export const command = defineCommand({
     trace: { kind: 'string', arg: 'F.jsonl', meaning: "write the run's timeline as JSON lines (docs/trace.md)" },
     vcd: { kind: 'string', arg: 'F.vcd', meaning: 'write SCK/MOSI/MISO/SS/RESET/PD0..PD7 for GTKWave, PulseView, sigrok-cli' },
     pcap: { kind: 'string', arg: 'F.pcap', meaning: 'write the broker-side MQTT session as a pcap (tshark, Wireshark)' },
+    grep: { kind: 'string', arg: 'RE', meaning: "run only the scenarios whose name matches this regular expression" },
+    shard: { kind: 'string', arg: 'I/N', meaning: 'run only every N-th selected scenario from the I-th (CI matrices: N jobs run each scenario once)' },
     json: { kind: 'boolean', meaning: 'print one JSON object per line instead of text' },
     timeline: { kind: 'boolean', meaning: 'also print what the node did (relays, MQTT, serial, network)' },
     ...VIEW_FLAGS,
@@ -46,7 +49,9 @@ export const command = defineCommand({
       defaultText: '20 years, 7305d',
     },
   },
-  notes: `with several scenarios, --trace/--vcd/--pcap get one file each: F.<scenario>.ext
+  notes: `a directory runs every *.yaml/*.yml below it in path order; quoted globs ('dir/**/*.yaml') are expanded by esphil
+every output path is checked before anything runs
+with several scenarios, --trace/--vcd/--pcap get one file each: F.<scenario>.ext
 with --view (one scenario), the page stays up after the run until Ctrl-C
 exit 0: all passed; 1: a scenario failed; 2: unusable input`,
 });
@@ -56,18 +61,21 @@ export async function main(argv: string[]): Promise<number> {
   if (!parsed) return EXIT_OK;
   const { flags: values, positionals } = parsed;
   if (positionals.length === 0) throw new UsageError('esphil run: name at least one scenario file; see esphil help run');
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  checkOutputPaths('run', { junit: values.junit, trace: values.trace, vcd: values.vcd, pcap: values.pcap });
+  const files = scenarioFiles(positionals);
   checkFirmwareFlags('run', values);
   if (values['avr-hex']) readInput(values['avr-hex'], 'AVR hex file');
-  if (values.view && positionals.length > 1) throw new UsageError(`esphil run: --view shows one scenario; ${positionals.length} were named`);
+  if (values.view && files.length > 1) throw new UsageError(`esphil run: --view shows one scenario; ${files.length} were named`);
   const pki = readPkiFlag('run', values.pki);
 
-  const scenarios: Scenario[] = [];
+  const loaded: Scenario[] = [];
   let loadFailed = false;
-  for (const file of positionals) {
+  for (const file of files) {
     try {
       const scenario = await loadScenario(file);
       checkVirtualSpan(scenario, values['max-virtual']);
-      scenarios.push(scenario);
+      loaded.push(scenario);
     } catch (e) {
       if (!(e instanceof ScenarioLoadError)) throw e;
       console.error(e.message);
@@ -75,6 +83,8 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
   if (loadFailed) return EXIT_UNUSABLE;
+  const scenarios = selectScenarios(loaded, { grep: values.grep, shard });
+  if (scenarios.length === 0 && values.grep !== undefined && !shard) throw new UsageError(`esphil run: no scenario name matches --grep ${JSON.stringify(values.grep)}`);
 
   const out = process.stdout;
   const json = values.json;

@@ -7,7 +7,7 @@ import { StepFailure } from '../scenario/errors.ts';
 import type { PkiFolder } from '@esphil/broker';
 import { PKI_FLAG, readPkiFlag } from './pki.ts';
 import { defineCommand, parseCommand } from './flags.ts';
-import { UsageError } from './errors.ts';
+import { EXIT_FAILED, EXIT_OK, UsageError } from './errors.ts';
 import { openScenarioWorld } from './scenario-world.ts';
 import { FIRMWARE_FLAGS, GDB_FLAGS, checkFirmwareFlags, startGdb } from './gdb.ts';
 import { AvrBreaks } from '../stepper/avr-breaks.ts';
@@ -60,6 +60,7 @@ async function stepScenario(file: string, flags: StepFlags, pki: PkiFolder | und
   let avrBreaks: AvrBreaks | null = null;
   world.powerOn();
   let next = 0;
+  let failed = false;
   const src: StepperSource = {
     label: file,
     avrBreak: (spec) => {
@@ -84,13 +85,16 @@ async function stepScenario(file: string, flags: StepFlags, pki: PkiFolder | und
       } catch (e) {
         world.step({ index, step: describe, status: 'fail', message: (e as Error).message, scenario: scenario.name });
         next = scenario.steps.length;
+        failed = true;
         if (!(e instanceof StepFailure)) throw e;
       }
       return true;
     },
   };
   try {
-    return await runStepper(src, io);
+    const code = await runStepper(src, io);
+    // As `esphil run`: a scenario that failed while being stepped through exits 1.
+    return code === EXIT_OK && failed ? EXIT_FAILED : code;
   } finally {
     gdb?.close();
     await world.close();

@@ -95,3 +95,24 @@ describe('esphil run', () => {
     expect(statSync(join(out, 'node.key')).mode & 0o777).toBe(0o600);
   }, 60_000);
 });
+
+describe('esphil run over a suite', () => {
+  it('runs a directory with --grep and --shard, and checks output paths before running', async () => {
+    const scenarios = join(FIXTURES, 'scenarios');
+    const shard = await esphil(['run', scenarios, '--grep', '^(zone 2 on|boot, Wi-Fi|wrong Wi-Fi)', '--shard', '2/2', '--json']);
+    expect(shard.code, shard.stderr).toBe(0);
+    const names = shard.stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.event === 'scenario-start').map((e) => e.name);
+    expect(names).toEqual(['wrong Wi-Fi password']); // path order: boot-and-connect, wrong-wifi-psk, zone-on-off; shard 2 of 2 takes the 2nd
+    const noDir = await esphil(['run', scenarios, '--junit', join(dir, 'missing', 'r.xml')]);
+    expect(noDir.code).toBe(2);
+    expect(noDir.stderr).toMatch(/--junit .*missing\/r\.xml: directory .* does not exist/);
+    expect(noDir.stdout).toBe(''); // nothing ran
+  }, 180_000);
+
+  it('esphil step exits 1 when its scenario fails', async () => {
+    const bad = join(dir, 'step-fails.yaml');
+    writeFileSync(bad, 'name: fails\nsteps:\n  - expect-relays: [3]\n');
+    const r = await esphil(['step', bad], { input: 'c\nq\n' });
+    expect(r.code).toBe(1);
+  }, 120_000);
+});
