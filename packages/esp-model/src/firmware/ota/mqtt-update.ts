@@ -54,7 +54,7 @@ export class MqttAvrUpdate {
   private staged = 0;
   private installRequested = false;
   private bootChecked = false;
-  /** Status texts not yet published (the session was down): the latest few are kept. */
+  /** Status texts not yet published (the session was down), oldest first. */
   private readonly outbox: string[] = [];
 
   constructor(
