@@ -29,7 +29,7 @@ export const TOPIC_ZONE_ON = 'irrigation/zone/on';
 export const TOPIC_ZONE_OFF = 'irrigation/zone/off';
 export const TOPIC_ZONE_STATUS = 'irrigation/zone/status';
 export const MQTT_PORT = 8883;
-/** waitToRetry.startWaiting(currentMilliSec, 5000), after a failed connect only. */
+/** waitToRetry.startWaiting(millis(), 5000), after a failed connect returns, and only then. */
 export const RECONNECT_INTERVAL_MS = 5000;
 export const SERIAL_BAUD = 115200;
 /** spiZoneSettings(2000000, MSBFIRST, SPI_MODE0) */
@@ -126,8 +126,9 @@ export class IrrigationSketch {
         error: client.getLastSSLErrorText(),
         freeHeap: esp.getFreeHeap(),
       });
-      // The wait counts from before the connect: a connect that blocked d ms leaves 5000 - d.
-      this.waitToRetry.startWaiting(currentMilliSec, RECONNECT_INTERVAL_MS);
+      // The wait starts when the failed connect has returned: attempts are spaced by the
+      // time the blocking connect took plus 5 s.
+      this.waitToRetry.startWaiting(this.millis(), RECONNECT_INTERVAL_MS);
     }
   }
 
