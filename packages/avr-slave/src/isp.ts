@@ -26,7 +26,7 @@ export interface FuseBytes {
   lock: number;
 }
 
-/** The node's fuses (DESIGN.md): internal 8 MHz RC, SPIEN programmed, no lock. */
+/** The node's fuses (docs/architecture.md): internal 8 MHz RC, SPIEN programmed, no lock. */
 export const NODE_FUSES: Readonly<FuseBytes> = { low: 0xe2, high: 0xdf, extended: 0xf9, lock: 0xff };
 
 // Fuse and lock bits (Tables 28-1, 28-5): 0 = programmed.

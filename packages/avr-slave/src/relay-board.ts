@@ -1,6 +1,6 @@
 // The node's relay board: eight active-low relay drivers on PD0..PD7. A relay
 // is energised when its pin is an output (DDRD bit set) driven low (PORTD bit
-// clear); an input pin, with or without pull-up, leaves it off (DESIGN.md).
+// clear); an input pin, with or without pull-up, leaves it off (docs/architecture.md).
 import type { AVRIOPort, CPU } from 'avr8js';
 import { DDRD, PORTD } from './atmega168-config.ts';
 

@@ -7,7 +7,7 @@ import type { CapturedPacket } from '../capture/types.ts';
 import { topicMatches, validateTopicFilter } from './topic-filter.ts';
 import { formatDuration } from '../scenario/duration.ts';
 
-/** The sketch's MQTT client id and subscriptions (DESIGN.md, "The node being emulated"). */
+/** The sketch's MQTT client id and subscriptions (docs/architecture.md, "The node being emulated"). */
 export const NODE_CLIENT_ID = MQTT_CLIENT_ID;
 export const NODE_TOPICS = [TOPIC_ZONE_ON, TOPIC_ZONE_OFF, TOPIC_ZONE_STATUS];
 

@@ -18,7 +18,7 @@ export interface ReplayWorld {
 }
 
 const S = 1_000_000_000n;
-/** The topic whose commands start zone timers (DESIGN.md: `irrigation/zone/on "<zone> <seconds>"`). */
+/** The topic whose commands start zone timers (docs/architecture.md: `irrigation/zone/on "<zone> <seconds>"`). */
 export const ZONE_ON_TOPIC = TOPIC_ZONE_ON;
 
 export interface ReplayRunOptions {

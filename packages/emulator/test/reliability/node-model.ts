@@ -110,7 +110,7 @@ class ZoneOn implements Cmd {
   toString = () => `publish "${this.zone} ${this.seconds}"`;
 }
 
-/** Payloads the sketch must ignore or read in a known way (C-string and toInt() semantics, DESIGN.md). */
+/** Payloads the sketch must ignore or read in a known way (C-string and toInt() semantics, docs/architecture.md). */
 export const MALFORMED: { payload: string; topic?: string; effect: null | [number, number] }[] = [
   { payload: '', effect: null },
   { payload: 'abc', effect: null }, // no space: durationStr empty

@@ -88,7 +88,7 @@ describe.skipIf(tools.skip)('esphil view', () => {
     await page.keyboard.press('Shift+B');
     await expect.poll(() => page.textContent('#status')).toBe('no previous SPI byte');
     expect(await panelText(page)).toBe(first);
-    // setup() sends no SPI byte (DESIGN.md): the first byte on the bus is the first zone command.
+    // setup() sends no SPI byte (docs/architecture.md): the first byte on the bus is the first zone command.
     const panel = first;
     expect(panel).toMatch(/MOSI\s+0xFB 0b11111011/);
     expect(panel).toMatch(/zones on\s+2/);

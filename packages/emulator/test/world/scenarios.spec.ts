@@ -7,7 +7,7 @@ import { SCENARIOS, failureText, runScenarioFile } from './harness.ts';
 const files = readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml')).sort();
 
 describe('shipped scenarios', () => {
-  it('ships the scenarios DESIGN.md and the issue name', () => {
+  it('ships the scenarios docs/architecture.md and the issue name', () => {
     for (const f of ['boot-and-connect', 'zone-on-off', 'irrigation-day', 'clock-gate', 'expired-broker-cert', 'wifi-and-broker-loss']) {
       expect(files).toContain(`${f}.yaml`);
     }

@@ -12,7 +12,7 @@ export type PinModeValue = typeof INPUT | typeof OUTPUT | typeof INPUT_PULLUP;
 
 /** GPIO0..GPIO16 (GPIO16 is the RTC pin, usable as a plain output). */
 export const GPIO_COUNT = 17;
-/** Board wiring of the irrigation node (DESIGN.md). */
+/** Board wiring of the irrigation node (docs/architecture.md). */
 export const PIN_SS = 16;
 export const PIN_AVR_RESET = 4;
 export const PIN_REQUEST = 5;

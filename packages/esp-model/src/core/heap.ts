@@ -1,6 +1,6 @@
 // The ESP8266's small DRAM heap (umm_malloc): allocations fail instead of growing.
 
-/** Free heap the sketch sees at boot with Wi-Fi up (DESIGN.md: about 40 KB). */
+/** Free heap the sketch sees at boot with Wi-Fi up (docs/architecture.md: about 40 KB). */
 export const ESP_FREE_HEAP_AT_BOOT = 40 * 1024;
 
 export interface HeapBlock {

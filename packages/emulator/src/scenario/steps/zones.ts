@@ -2,7 +2,7 @@
 import { isScalar, isSeq, type Node } from 'yaml';
 import type { Params } from '../params.ts';
 
-/** The relay board has eight zones, PD0..PD7 (DESIGN.md, ATmega168 slave). */
+/** The relay board has eight zones, PD0..PD7 (docs/architecture.md, ATmega168 slave). */
 export const ZONES = 8;
 
 export function readZones(p: Params, key: string): number[] {
