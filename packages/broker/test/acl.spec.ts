@@ -45,6 +45,24 @@ describe('acl_file semantics (mosquitto 2.0 security_default.c)', () => {
   it('a + or # in the client id disables pattern matching', () => {
     expect(aclAllows(rules, { username: 'bob', clientId: '#' }, 'devices/#/in', 'read')).toBe(false);
   });
+  it('a + or # in the user name or client id would widen a pattern, so nothing matches through patterns then', () => {
+    const r = parseAcl('pattern read up/%u\npattern read in/%c\nuser x\ntopic read own/#', 'acl');
+    expect(aclAllows(r, { username: 'x', clientId: 'c' }, 'up/x', 'read')).toBe(true);
+    expect(aclAllows(r, { username: '+', clientId: 'c' }, 'up/x', 'read')).toBe(false); // up/+ would match up/x
+    expect(aclAllows(r, { username: 'y', clientId: 'd' }, 'in/d', 'read')).toBe(true);
+    expect(aclAllows(r, { username: 'y', clientId: '+' }, 'in/d', 'read')).toBe(false); // in/+ would match in/d
+    expect(aclAllows(r, { username: 'x', clientId: '+' }, 'own/a', 'read')).toBe(true); // the user's own entries still apply
+    expect(aclAllowsSubscribe(r, { username: 'y', clientId: 'd' }, 'in/d')).toBe(true);
+    expect(aclAllowsSubscribe(r, { username: 'y', clientId: '#' }, 'in/d')).toBe(false);
+    expect(aclAllowsSubscribe(r, { username: null, clientId: 'c' }, 'up/')).toBe(false); // %u never applies without a user name
+  });
+  it('a pattern deny wins over a pattern grant', () => {
+    const r = parseAcl('pattern read dev/%c/#\npattern deny dev/%c/secret', 'acl');
+    expect(aclAllows(r, { username: 'u', clientId: 'b' }, 'dev/b/x', 'read')).toBe(true);
+    expect(aclAllows(r, { username: 'u', clientId: 'b' }, 'dev/b/secret', 'read')).toBe(false);
+    expect(aclAllowsSubscribe(r, { username: 'u', clientId: 'b' }, 'dev/b/secret')).toBe(false);
+    expect(aclAllowsSubscribe(r, { username: 'u', clientId: 'b' }, 'dev/b/x')).toBe(true);
+  });
   it('unknown users get nothing', () => {
     expect(aclAllows(rules, { username: 'mallory', clientId: 'm' }, 'home/kitchen', 'read')).toBe(false);
   });

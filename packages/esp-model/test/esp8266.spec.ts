@@ -101,6 +101,27 @@ describe('Esp8266 board running the irrigation sketch', () => {
     ]);
   });
 
+  it('ignores a payload without both parts ("Invalid Payload!"), and "<zone> 0" turns only an energised zone off', async () => {
+    const w = new FakeWorld();
+    w.esp.powerOn();
+    await w.untilSubscribed();
+    const n = w.spi.length;
+    w.broker().publish('irrigation/zone/on', '3');
+    w.broker().publish('irrigation/zone/on', ' 3 ');
+    await w.run(2_000);
+    expect(w.lines()).toContain('Invalid Payload! zoneIndexStr=3, durationStr=');
+    expect(w.lines().filter((l) => l.startsWith('Invalid Payload!'))).toHaveLength(2);
+    expect(w.spi.length).toBe(n); // nothing changed, no SPI byte
+    w.broker().publish('irrigation/zone/on', '4 0'); // zone 4 is off already: the bitmap does not change
+    await w.run(2_000);
+    expect(w.spi.length).toBe(n);
+    w.broker().publish('irrigation/zone/on', '4 30');
+    await w.run(2_000, () => w.spi.length > n);
+    w.broker().publish('irrigation/zone/on', '4 0');
+    await w.run(2_000, () => w.spi.length > n + 1);
+    expect(w.spi.slice(n).map((x) => x.mosi)).toEqual([0xef, 0xff]);
+  });
+
   it('runs a zone timer across the 49.7-day millis() wrap (one millisecond long, as the sketch counts)', async () => {
     const w = new FakeWorld({ millisAtBoot: 2 ** 32 - 40_000 });
     w.esp.powerOn();
