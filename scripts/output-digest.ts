@@ -5,7 +5,7 @@
 // keeps this output identical, line for line:
 //   pnpm tsx scripts/output-digest.ts > before.txt   (on the old commit)
 //   pnpm tsx scripts/output-digest.ts > after.txt && diff before.txt after.txt
-// Wall-clock fields (wallMs, JUnit time/timestamp/hostname) are blanked first.
+// Wall-clock fields (wallMs, wall, JUnit time/timestamp/hostname) are blanked first.
 // --keep DIR leaves the normalised files there for a byte-level diff.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -45,6 +45,7 @@ const jobs: Job[] = [
 function normalise(text: string): string {
   return text
     .replace(/"wallMs":\d+/g, '"wallMs":0')
+    .replace(/"wall":"\d+"/g, '"wall":"0"')
     .replace(/ (time|timestamp|hostname)="[^"]*"/g, ' $1=""');
 }
 

@@ -173,7 +173,8 @@ export class World implements ScenarioContext {
       if (p.cmd === 'suback') this.nodeSubacks++;
     }
     for (const c of this.captureSinks) c.record(r);
-    this.emit(mqttTraceEvent(r));
+    // Only trace sinks see MQTT events: with none, the packet is not turned into JSON.
+    if (this.traceSinks.length > 0) this.emit(mqttTraceEvent(r));
   }
 
   /**

@@ -63,6 +63,39 @@ export function validateServerChain(
   host: string | null,
   atUnixSec: number,
 ): ChainVerdict {
+  if (directlyTrusted(chainDer, anchors, host, new Date(atUnixSec * 1000))) return { ok: true };
+  return validateWithForge(chainDer, anchors, host, atUnixSec);
+}
+
+const isRSA = (c: X509Certificate): boolean => c.publicKey.asymmetricKeyType === 'rsa';
+const validAt = (c: X509Certificate, at: Date): boolean => at >= new Date(c.validFrom) && at <= new Date(c.validTo);
+
+/**
+ * The usual case, one RSA leaf signed straight by an RSA trust anchor, checked natively
+ * (crypto.X509Certificate.verify; node-forge's JavaScript RSA costs milliseconds per
+ * handshake). True only when every check the full path makes passes; anything else,
+ * failures included, goes the full path, so verdicts and their details are unchanged.
+ */
+function directlyTrusted(chainDer: Buffer[], anchors: X509Certificate[], host: string | null, at: Date): boolean {
+  if (chainDer.length !== 1) return false;
+  let leaf: X509Certificate;
+  try {
+    leaf = new X509Certificate(chainDer[0]!);
+  } catch {
+    return false;
+  }
+  if (!isRSA(leaf) || !validAt(leaf, at) || (host !== null && !nameMatches(leaf, host))) return false;
+  const eku = leaf.keyUsage;
+  if (eku && eku.length && !eku.includes(OID_SERVER_AUTH) && !eku.includes(OID_ANY_EKU)) return false;
+  return anchors.some((a) => a.ca && isRSA(a) && validAt(a, at) && leaf.checkIssued(a) && leaf.verify(a.publicKey));
+}
+
+function validateWithForge(
+  chainDer: Buffer[],
+  anchors: X509Certificate[],
+  host: string | null,
+  atUnixSec: number,
+): ChainVerdict {
   if (!chainDer.length) return { ok: false, code: BR_ERR_X509_EMPTY_CHAIN, detail: 'server sent no certificate' };
   let chain: forge.pki.Certificate[];
   let leaf: X509Certificate;
