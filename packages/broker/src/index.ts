@@ -11,3 +11,4 @@ export { MqttFramer, MqttFrameError, type DroppedPublish, type FramerLimits } fr
 export { FrameDecoder, MqttDecodeError } from './mqtt/decode.ts';
 export { loadPkiFolder, readCredential, type PkiFolder, type PkiCredentialFiles } from './pki/folder.ts';
 export { mosquittoConf, nodeAcl } from './pki/deployment.ts';
+export { makeCrlFromPem, type CrlSpec } from './pki/crl.ts';

@@ -79,6 +79,11 @@ export function makeCrl(issuer: Issuer, spec: CrlSpec): string {
   return forge.pem.encode({ type: 'X509 CRL', body: der });
 }
 
+/** makeCrl for a CA given as PEM text (ca.crt and ca.key of a set): how a credential is revoked later. */
+export function makeCrlFromPem(caCertPem: string, caKeyPem: string, spec: CrlSpec): string {
+  return makeCrl({ cert: pki.certificateFromPem(caCertPem), key: { privateKeyPem: caKeyPem, publicKeyPem: '' } }, spec);
+}
+
 export interface ParsedCrl {
   /** Issuer distinguished name hash, to find it by a certificate's issuer. */
   issuerHash: string;

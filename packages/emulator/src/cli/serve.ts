@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { OTA_PUBLIC_KEY, PKI, defaultWorldConfig, readInput } from '../world/defaults.ts';
 import { withPki } from '../world/pki.ts';
 import { PKI_FLAG, readPkiFlag } from './pki.ts';
+import { parseBrokerUrl, type OutsideBroker } from '../world/outside-broker.ts';
 import { realNow, realSetTimeout } from '../world/clock.ts';
 import { defineCommand, parseCommand } from './flags.ts';
 import { UsageError, unusable } from './errors.ts';
@@ -26,6 +27,7 @@ export const command = defineCommand({
     ...FIRMWARE_FLAGS,
     ...GDB_FLAGS,
     pki: PKI_FLAG,
+    broker: { kind: 'string', arg: 'URL', meaning: "connect the node to this broker instead (mqtts://HOST:PORT, e.g. your mosquitto with the --pki set's mosquitto.conf); virtual time then runs at wall-clock pace" },
     speed: { kind: 'number', arg: 'N', default: 1, meaning: 'virtual seconds per wall second', check: { ok: (n: number) => n > 0 && n <= 1e6, want: 'a speed factor above 0, at most 1000000' } },
     json: { kind: 'boolean', meaning: 'print one JSON object per line: {"event":"ready","port":N,...}, then node events' },
     pcap: { kind: 'string', arg: 'F.pcap', meaning: 'write the broker-side MQTT session as a pcap' },
@@ -34,7 +36,10 @@ export const command = defineCommand({
     ota: { kind: 'boolean', meaning: 'build the node with the signed AVR update over MQTT (docs/ota.md; esphil ota-avr sends one)' },
     'isp-port': { kind: 'number', arg: 'N', meaning: 'the ESP8266 also serves STK500 v1 for the AVR (avrdude -c arduino -P net:HOST:N -p m168); 0 lets the system choose', check: { ok: (n: number) => Number.isInteger(n) && n >= 0 && n < 65536, want: 'a TCP port (0-65535)' } },
   },
-  notes: 'stops on SIGINT or SIGTERM (Ctrl-C), closing its files',
+  notes: `with --broker no broker is served: the node's TLS and MQTT go to that broker with the --pki set's node
+credentials, the node checks its chain and host name at its own clock, and virtual time runs at the
+wall clock's pace (an outside broker lives in real time), so --speed must stay 1
+stops on SIGINT or SIGTERM (Ctrl-C), closing its files`,
 });
 
 const TICK_MS = 10;
@@ -48,11 +53,20 @@ export async function main(argv: string[]): Promise<number> {
   const ispPort = values['isp-port'];
   checkFirmwareFlags('serve', values);
   const pki = readPkiFlag('serve', values.pki);
+  let outsideBroker: OutsideBroker | undefined;
+  if (values.broker !== undefined) {
+    try {
+      outsideBroker = parseBrokerUrl(values.broker);
+    } catch (e) {
+      throw new UsageError(`esphil serve: --broker ${(e as Error).message}`);
+    }
+    if (speed !== 1) throw new UsageError('esphil serve: --speed with --broker: an outside broker runs in real time, so virtual time follows the wall clock (--speed 1)');
+  }
 
   const world = await unusable('esphil serve: cannot build the node', () => {
     const base = withPki(defaultWorldConfig({ avrHex: values['avr-hex'], avrElf: values['avr-elf'] }), pki);
     const node = values.ota ? { ...base.node, otaPublicKeyPem: pki?.ota?.publicPem ?? readInput(join(PKI, OTA_PUBLIC_KEY), 'key file') } : base.node;
-    return World.create({ ...base, node, ispServer: ispPort !== undefined });
+    return World.create({ ...base, node, ispServer: ispPort !== undefined, ...(outsideBroker ? { outsideBroker } : {}) });
   });
   world.keepHistory(false); // no scenario step will ask for serial lines or PUBLISHes
   const recorders = openRecorders(world, { pcap: values.pcap, trace: values.trace });
@@ -64,9 +78,9 @@ export async function main(argv: string[]): Promise<number> {
     else if (e.kind === 'node') say({ event: 'node', t: e.t, what: e.what, ...(e.detail ?? {}) }, `[${formatVirtual(e.t)}] ${e.what}${e.detail ? ' ' + JSON.stringify(e.detail, jsonValue) : ''}`);
   });
 
-  let listening: { port: number; host: string };
+  let listening: { port: number; host: string } | null = null;
   try {
-    listening = await world.mqttBroker.listen({ port, host });
+    if (!outsideBroker) listening = await world.mqttBroker.listen({ port, host });
   } catch (e) {
     await world.close();
     throw new UsageError(`esphil serve: cannot listen on ${host}:${port}: ${(e as Error).message}`);
@@ -80,9 +94,13 @@ export async function main(argv: string[]): Promise<number> {
       throw new UsageError(`esphil serve: cannot listen for ISP clients on ${host}:${ispPort}: ${(e as Error).message}`);
     }
   }
+  const credentials = pki ? pki.dir : 'fixtures/pki';
   say(
-    { event: 'ready', port: listening.port, host: listening.host, ...(isp ? { ispPort: isp.port } : {}) },
-    `esphil serve: broker on ${listening.host}:${listening.port} (mutual TLS, ${pki ? pki.dir : 'fixtures/pki'}), speed ${speed}` + (isp ? `; AVR ISP (STK500 v1) on ${host}:${isp.port}` : ''),
+    { event: 'ready', ...(listening ? { port: listening.port, host: listening.host } : { broker: outsideBroker!.url }), ...(isp ? { ispPort: isp.port } : {}) },
+    (listening
+      ? `esphil serve: broker on ${listening.host}:${listening.port} (mutual TLS, ${credentials}), speed ${speed}`
+      : `esphil serve: the node connects to ${outsideBroker!.url} (node credentials from ${credentials}); virtual time paced to the wall clock`) +
+      (isp ? `; AVR ISP (STK500 v1) on ${host}:${isp.port}` : ''),
   );
   if (view) say({ event: 'view', url: view.url }, `esphil serve: view at ${view.url}`);
 

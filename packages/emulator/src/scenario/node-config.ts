@@ -5,6 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isMap, isScalar, type Node } from 'yaml';
 import { loadPkiFolder } from '@esphil/broker';
+import { parseBrokerUrl, type OutsideBroker } from '../world/outside-broker.ts';
 import { formatDuration } from './duration.ts';
 import { ScenarioIssue } from './errors.ts';
 import { Params } from './params.ts';
@@ -55,6 +56,8 @@ export interface NodeConfig {
   cpuMhz?: 80 | 160;
   /** Absolute path of a deployment folder (`esphil certs`): node, broker and operator credentials and the broker's conf. */
   pki?: string;
+  /** A broker outside the world (`broker: {url: mqtts://HOST:PORT}`): the node connects to it, paced to the wall clock. */
+  outsideBroker?: OutsideBroker;
   /** millis() at power-on, so a scenario can cross its 49.7-day wrap (from `millis-wrap-in`). */
   millisAtBoot?: number;
   /** UTC the world starts at, ms since the epoch. */
@@ -91,7 +94,7 @@ export function readNodeConfig(node: Node | null, src: SourceFile, report: (issu
   const where = new Where(src, 'node', node);
   const config: NodeConfig = { certs: {} };
   if (node === null || (isScalar(node) && node.value === null)) return config;
-  if (!isMap(node)) throw src.issue(node, 'node: expected a mapping (avr-hex, avr-elf, gdb, wifi, ap, pki, certs, broker-config, build, debug-log, startup-test, cpu-mhz, millis-wrap-in, utc, ntp, transport, ota)');
+  if (!isMap(node)) throw src.issue(node, 'node: expected a mapping (avr-hex, avr-elf, gdb, wifi, ap, pki, broker, certs, broker-config, build, debug-log, startup-test, cpu-mhz, millis-wrap-in, utc, ntp, transport, ota)');
   const p = new Params(node, where);
   const dir = dirname(resolve(src.file));
   const guard = (f: () => void): void => {
@@ -140,6 +143,16 @@ export function readNodeConfig(node: Node | null, src: SourceFile, report: (issu
       }
       config.pki = folder;
     },
+    broker: () => {
+      const b = p.section('broker');
+      const url = b.string('url');
+      try {
+        config.outsideBroker = parseBrokerUrl(url);
+      } catch (e) {
+        b.fail('url', (e as Error).message);
+      }
+      b.done();
+    },
     'broker-config': () => (config.brokerConfig = path(p, 'broker-config', 'broker config')),
     build: () => (config.build = p.oneOf('build', ['debug', 'release'] as const)),
     'debug-log': () => (config.debugLog = p.bool('debug-log', true)),
@@ -176,6 +189,7 @@ function readCredentials(p: Params): { ssid: string; psk: string } {
 export function describeNode(c: NodeConfig): string {
   const parts: string[] = [];
   if (c.pki) parts.push(`pki ${c.pki}`);
+  if (c.outsideBroker) parts.push(`broker ${c.outsideBroker.url} (wall-clock pace)`);
   if (c.avrHex) parts.push('bundled' in c.avrHex ? `avr ${c.avrHex.bundled === 'poll' ? 'bundled-poll' : 'bundled'}` : `avr ${c.avrHex.file}`);
   if (c.avrElf) parts.push(`avr ${c.avrElf}`);
   if (c.gdbPort !== undefined) parts.push(`gdb port ${c.gdbPort}`);

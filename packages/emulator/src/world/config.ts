@@ -1,3 +1,4 @@
+import type { OutsideBroker } from './outside-broker.ts';
 // Everything a world needs to exist, resolved to contents (no paths left):
 // built from a scenario's `node:` section or the CLI's flags by resolve.ts.
 import type { AvrElf } from '@esphil/avr-slave';
@@ -26,6 +27,8 @@ export interface WorldConfig {
   startUtcMs: number;
   ntp: { delayNs: bigint; respond: boolean };
   transport: 'memory' | 'tcp';
+  /** The node's broker is outside the world (mqtts://HOST:PORT); virtual time is then paced to the wall clock. */
+  outsideBroker?: OutsideBroker;
   millisAtBoot?: number;
   /** The sketch serves STK500 v1 clients for the AVR (ESP8266AVRISP), handed over by acceptIspClient. */
   ispServer?: boolean;

@@ -7,6 +7,7 @@ import type { AccessPoint, NtpServer, Network } from '@esphil/esp-model';
 import type { EventQueue } from './queue.ts';
 import type { VirtualClock } from './clock.ts';
 import { TcpLink } from './tcp-link.ts';
+import { connectOutside, type OutsideBroker } from './outside-broker.ts';
 
 export const BROKER_IP = '192.168.4.1';
 export const NODE_IP = '192.168.4.2';
@@ -28,6 +29,8 @@ export interface NetworkOptions {
   ntp: { delayNs: bigint; respond: boolean };
   transport: 'memory' | 'tcp';
   broker: BrokerEndpoint;
+  /** A broker outside the world: the node's connections to its host and port leave the process. */
+  outside?: { broker: OutsideBroker; failed(reason: string): void };
   onEvent(what: string, detail?: Record<string, unknown>): void;
 }
 
@@ -98,6 +101,15 @@ export class WorldNetwork {
   readonly network: Network = {
     connect: (host, port) => {
       if (!this.wifiUp) return { ok: false, reason: 'no link' };
+      const outside = this.opts.outside;
+      if (outside) {
+        // The access point routes to the internet: the outside broker is the node's only server.
+        if (host !== outside.broker.host) return { ok: false, reason: `DNS: ${host} not found` };
+        const stream = this.outsideStream(outside.broker);
+        this.nodeStreams.add(stream);
+        stream.once('close', () => this.nodeStreams.delete(stream));
+        return { ok: true, stream };
+      }
       if (!BROKER_NAMES.has(host)) return { ok: false, reason: `DNS: ${host} not found` };
       const broker = this.opts.broker;
       if (port !== 8883 || !broker.running()) return { ok: false, reason: `connection refused by ${host}:${port}` };
@@ -107,6 +119,11 @@ export class WorldNetwork {
       return { ok: true, stream };
     },
   };
+
+  /** A TCP connection to the outside broker; its bytes count as activity. */
+  outsideStream(broker: OutsideBroker): Duplex {
+    return connectOutside(broker, () => this.activity++, (reason) => this.opts.outside?.failed(reason));
+  }
 
   /** Counts writes on a node-side stream without consuming its data. */
   private countWrites(s: Duplex): Duplex {

@@ -47,6 +47,7 @@ export function worldConfigFor(node: NodeConfig, overrides: { avrHex?: string; a
     startUtcMs: node.utcMs ?? base.startUtcMs,
     ntp: { delayNs: node.ntp?.delayNs ?? base.ntp.delayNs, respond: node.ntp?.respond ?? base.ntp.respond },
     transport: node.transport ?? base.transport,
+    ...(node.outsideBroker ? { outsideBroker: node.outsideBroker } : {}),
     ...(node.millisAtBoot !== undefined ? { millisAtBoot: node.millisAtBoot } : {}),
   };
 }

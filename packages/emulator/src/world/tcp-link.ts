@@ -4,7 +4,8 @@
 // world knows exactly when nothing is in flight: virtual time never runs ahead
 // of bytes still on the wire, however loaded the machine is.
 import net from 'node:net';
-import { Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
+import { countedSocket } from './socket-duplex.ts';
 
 interface End {
   sent: number;
@@ -83,32 +84,19 @@ export class TcpLink {
   }
 
   private wrap(sock: net.Socket, end: End): Duplex {
-    sock.setNoDelay(true);
-    const proxy = new Duplex({
-      write: (chunk: Buffer, _enc, cb) => {
-        end.sent += chunk.length;
+    return countedSocket(sock, {
+      sent: (n) => {
+        end.sent += n;
         this.onActivity();
-        sock.write(chunk, cb);
       },
-      final: (cb) => sock.end(cb),
-      read: () => sock.resume(),
-      destroy: (err, cb) => {
-        sock.destroy();
-        cb(err);
+      received: (n) => {
+        end.received += n;
+        this.onActivity();
+      },
+      closed: () => {
+        end.closed = true;
+        this.onActivity();
       },
     });
-    sock.on('data', (d: Buffer) => {
-      end.received += d.length;
-      this.onActivity();
-      if (!proxy.push(d)) sock.pause();
-    });
-    sock.once('end', () => proxy.push(null));
-    sock.once('error', (e) => proxy.destroy(e));
-    sock.once('close', () => {
-      end.closed = true;
-      this.onActivity();
-      if (!proxy.destroyed) proxy.destroy();
-    });
-    return proxy;
   }
 }

@@ -16,6 +16,7 @@ import { WorldNetwork, OPERATOR_IP, type BrokerEndpoint } from './network.ts';
 import { Wires } from './wires.ts';
 import { Operator } from './operator.ts';
 import { mqttTraceEvent } from './mqtt-trace.ts';
+import { refusalInWords, type OutsideBroker } from './outside-broker.ts';
 import { History } from './history.ts';
 import { PcapWriter, JsonlRecorder, fileSink, type CaptureSink, type ConnectionClose, type ConnectionOpen } from '../capture/index.ts';
 import type { WorldConfig } from './config.ts';
@@ -28,6 +29,10 @@ const NODE_TOPICS = 3;
 const SETTLE_QUIET_ROUNDS = 2;
 /** Wall time a loopback TCP byte may take before the world gives up on the transport. */
 const TCP_STALL_MS = 10_000;
+/** A node session with an outside broker counts as subscribed this long after its CONNACK. */
+const OUTSIDE_SUBSCRIBE_NS = 500_000_000n;
+/** Wall time between turns of a world paced to the wall clock (an outside broker). */
+const PACE_TICK_MS = 5;
 /** Longest stretch a busy AVR runs before the world looks at a waiting predicate again. */
 const AVR_SLICE_NS = 1_000_000n;
 
@@ -60,6 +65,12 @@ export class World implements ScenarioContext {
   /** ESP I/O wake-ups and broker packets: real I/O the network counters cannot see. */
   private ioActivity = 0;
   private closed = false;
+  /** Set when the node talks to an outside broker: virtual time follows the wall clock from `origin`. */
+  private readonly pacer: { origin: { wallMs: number; ns: bigint } | null } | null;
+  /** Why the last connection to the outside broker could not be made (TCP level), until the next attempt. */
+  private outsideFailure: string | null = null;
+  /** When the node's MQTT session to the outside broker came up, for nodeSubscribed(). */
+  private outsideConnectedAt: bigint | null = null;
 
   private readonly brokerEndpoint: BrokerEndpoint = {
     running: () => this.mqttBroker?.running ?? false,
@@ -68,6 +79,7 @@ export class World implements ScenarioContext {
 
   private constructor(readonly config: WorldConfig) {
     this.clock = new VirtualClock(config.startUtcMs);
+    this.pacer = config.outsideBroker ? { origin: null } : null;
     this.avr = new ATmega168();
     if (config.avrElf) this.avr.loadProgram(config.avrElf.elf.flash);
     else this.avr.loadHex(config.avrHex.text, config.avrHex.file);
@@ -78,6 +90,7 @@ export class World implements ScenarioContext {
       ntp: config.ntp,
       transport: config.transport,
       broker: this.brokerEndpoint,
+      ...(config.outsideBroker ? { outside: { broker: config.outsideBroker, failed: (reason: string) => (this.outsideFailure = reason) } } : {}),
       onEvent: (what, detail) => this.nodeEvent(what, detail),
     });
     this.esp = new Esp8266({
@@ -90,7 +103,8 @@ export class World implements ScenarioContext {
       sketch: {
         ssid: config.wifi.ssid,
         psk: config.wifi.psk,
-        brokerHost: config.node.brokerHost,
+        brokerHost: config.outsideBroker?.host ?? config.node.brokerHost,
+        ...(config.outsideBroker ? { brokerPort: config.outsideBroker.port } : {}),
         caPem: config.node.caPem,
         certPem: config.node.certPem,
         keyPem: config.node.keyPem,
@@ -114,7 +128,10 @@ export class World implements ScenarioContext {
       this.serial.push(line);
       this.emit({ kind: 'serial', t: line.tNs, text: line.text });
     });
-    this.esp.onEvent((e) => this.nodeEvent(e.what, e.detail, e.tNs));
+    this.esp.onEvent((e) => {
+      this.nodeEvent(e.what, e.detail, e.tNs);
+      if (config.outsideBroker) this.outsideBrokerEvent(config.outsideBroker, e.what, e.detail ?? {});
+    });
     this.esp.onGpio((pin, level, t) => {
       this.espPins.set(pin, level);
       this.wires.espGpio(pin, level, t);
@@ -123,6 +140,7 @@ export class World implements ScenarioContext {
       ...config.operator,
       utcMs: () => this.clock.utcMs(),
       open: () => this.openOperatorStream(),
+      ...(config.outsideBroker ? { host: config.outsideBroker.host } : {}),
     });
   }
 
@@ -193,7 +211,21 @@ export class World implements ScenarioContext {
     };
   }
 
+  /** The outside broker's answers in words ("broker refused the node's certificate: unknown CA (alert 48)"). */
+  private outsideBrokerEvent(broker: OutsideBroker, what: string, detail: Record<string, unknown>): void {
+    if (what === 'esp-mqtt-connect-failed') {
+      const r = refusalInWords(Number(detail.state), Number(detail.sslError), this.outsideFailure);
+      this.outsideFailure = null;
+      this.outsideConnectedAt = null;
+      this.nodeEvent(r.what, { url: broker.url, reason: r.reason });
+    } else if (what === 'esp-heap' && detail.at === 'mqtt-connected') {
+      this.outsideConnectedAt = this.clock.nowNs();
+      this.nodeEvent('broker-client-connected', { url: broker.url, clientId: MQTT_CLIENT_ID });
+    }
+  }
+
   private openOperatorStream(): Duplex | string {
+    if (this.config.outsideBroker) return this.net.outsideStream(this.config.outsideBroker);
     if (!this.mqttBroker.running) return 'broker is stopped';
     return this.net.memoryStream(this.brokerEndpoint, OPERATOR_IP);
   }
@@ -311,6 +343,19 @@ export class World implements ScenarioContext {
   /** Advances virtual time to `target`, firing every event on the way; stops early when `stop()` holds. */
   async runTo(target: bigint, stop?: () => boolean): Promise<boolean> {
     if (this.closed) throw new Error('the world is closed');
+    if (!this.pacer) return this.runFree(target, stop);
+    // An outside broker answers in real time: virtual time may not run ahead of the wall clock.
+    this.pacer.origin ??= { wallMs: realNow(), ns: this.clock.nowNs() };
+    for (;;) {
+      const wallNs = this.pacer.origin.ns + BigInt(Math.floor((realNow() - this.pacer.origin.wallMs) * 1e6));
+      const step = wallNs < target ? wallNs : target;
+      if (await this.runFree(step > this.clock.nowNs() ? step : this.clock.nowNs(), stop)) return true;
+      if (step >= target) return false;
+      await new Promise<void>((r) => realSetTimeout(r, PACE_TICK_MS));
+    }
+  }
+
+  private async runFree(target: bigint, stop?: () => boolean): Promise<boolean> {
     for (;;) {
       for (const hook of this.turnHooks) hook();
       this.fireDue();
@@ -469,6 +514,9 @@ export class World implements ScenarioContext {
 
   /** True once the broker has acknowledged all three of the node's subscriptions on its current connection. */
   nodeSubscribed(): boolean {
+    // An outside broker's SUBACKs are inside the node's TLS: its three QoS 0 SUBSCRIBEs leave with the
+    // CONNACK's pass of loop(), so a session up for a round trip's worth of time is listening.
+    if (this.config.outsideBroker) return this.outsideConnectedAt !== null && this.clock.nowNs() - this.outsideConnectedAt >= OUTSIDE_SUBSCRIBE_NS;
     return this.nodeSubacks >= NODE_TOPICS;
   }
 
