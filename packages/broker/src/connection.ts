@@ -8,6 +8,7 @@ import { TLSSocket, type DetailedPeerCertificate, type PeerCertificate, type Sec
 import type { Packet } from 'mqtt-packet';
 import type { BrokerConfig } from './config.ts';
 import { FrameDecoder } from './mqtt/decode.ts';
+import { mqttUtf8Problem, rawTopicStrings } from './mqtt/utf8.ts';
 import { connectRefusal, type ConnectRefusal } from './mqtt/connect-check.ts';
 import mqttPacket from 'mqtt-packet';
 import type { BrokerLimits } from './limits.ts';
@@ -199,6 +200,10 @@ export class Connection {
         this.fromClient.protocolVersion = packet.protocolVersion ?? 4;
         // aedes 1.x answers an MQTT 5 CONNECT with a 3.1.1 CONNACK (return code 1), so its side stays 3.1.1.
         this.fromAedes.protocolVersion = packet.protocolVersion === 3 ? 3 : 4;
+      }
+      if (packet.cmd === 'publish' || packet.cmd === 'subscribe' || packet.cmd === 'unsubscribe') {
+        const bad = rawTopicStrings(raw).map(mqttUtf8Problem).find((p) => p !== null);
+        if (bad) return this.protocolError(`${packet.cmd.toUpperCase()} topic ${bad}`);
       }
       this.record('to-broker', packet, raw);
       const refusal = packet.cmd === 'connect' ? connectRefusal(packet, this.host.config) : null;

@@ -34,3 +34,31 @@ describe('CONNECT checks (mosquitto handle_connect.c)', () => {
     expect(await ok.connectMqtt('k60', { keepalive: 60 })).toMatchObject({ returnCode: 0 });
   });
 });
+
+describe('topic strings (mosquitto closes the connection, lib/utf8_mosq.c)', () => {
+  const publishRaw = (topic: Buffer): Buffer => Buffer.concat([Buffer.from([0x30, 2 + topic.length + 1, 0, topic.length]), topic, Buffer.from('x')]);
+  it.each([
+    ['a NUL', Buffer.from('irrigation/zone\0/on'), 'PUBLISH topic contains U+0000'],
+    ['invalid UTF-8', Buffer.from([0x69, 0xc3, 0x28]), 'PUBLISH topic is not valid UTF-8'],
+    ['a control character', Buffer.from('irrigation/\x01'), 'PUBLISH topic contains the control character U+0001'],
+  ])('a PUBLISH topic with %s closes the connection', async (_what, topic, reason) => {
+    tb = await startFixtureBroker();
+    const c = await dial(tb.broker, { cert: 'operator.crt' });
+    expect(await c.connectMqtt('op')).toMatchObject({ returnCode: 0 });
+    c.socket.write(publishRaw(topic));
+    await c.whenClosed();
+    expect(tb.events.find((e) => e.what === 'protocol-error')?.detail.reason).toBe(reason);
+    expect(tb.captures.filter((r) => r.packet.cmd === 'publish')).toEqual([]);
+  });
+
+  it('a SUBSCRIBE filter with invalid UTF-8 closes the connection; valid UTF-8 topics pass', async () => {
+    tb = await startFixtureBroker();
+    const c = await dial(tb.broker, { cert: 'operator.crt' });
+    await c.connectMqtt('op');
+    c.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'irrigation/zoné/#', qos: 0 }] });
+    expect(await c.next('suback')).toMatchObject({ granted: [0] });
+    c.socket.write(Buffer.from([0x82, 7, 0, 2, 0, 2, 0xed, 0xa0, 0]));
+    await c.whenClosed();
+    expect(tb.events.find((e) => e.what === 'protocol-error')?.detail.reason).toBe('SUBSCRIBE topic is not valid UTF-8');
+  });
+});

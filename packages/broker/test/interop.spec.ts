@@ -100,6 +100,39 @@ function interop(name: string, deniedSubscribeGrant: number, setup: () => Promis
       });
     }
 
+    // Raw MQTT over TLS with the operator certificate: the same bytes to every broker.
+    const raw = async (...packets: Buffer[]): Promise<{ received: string; closed: boolean }> => {
+      const socket = tlsConnect({ host: '127.0.0.1', port: t.port, maxVersion: 'TLSv1.2', ca: pem('ca.crt'), cert: pem('operator.crt'), key: pem('operator.key') });
+      let received = Buffer.alloc(0);
+      socket.on('data', (d: Buffer) => (received = Buffer.concat([received, d])));
+      socket.on('error', () => undefined);
+      await new Promise<void>((resolve) => socket.once('secureConnect', () => resolve()));
+      for (const p of packets) socket.write(p);
+      const closed = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), 2000);
+        socket.once('close', () => (clearTimeout(timer), resolve(true)));
+      });
+      socket.destroy();
+      return { received: received.toString('hex'), closed };
+    };
+    // CONNECT, MQTT 3.1.1, keepalive 15; `flags` 0x02 = clean session.
+    const connect = (clientId: string, flags: number) =>
+      Buffer.concat([Buffer.from([0x10, 12 + clientId.length, 0, 4, 0x4d, 0x51, 0x54, 0x54, 4, flags, 0, 15, 0, clientId.length]), Buffer.from(clientId)]);
+    const publishQos1 = (topic: Buffer) => Buffer.concat([Buffer.from([0x32, 2 + topic.length + 2 + 1, 0, topic.length]), topic, Buffer.from([0, 1, 0x78])]);
+
+    it('an empty client id with clean session 0 gets CONNACK 2 and the connection is closed', async () => {
+      expect(await raw(connect('', 0x00))).toEqual({ received: '20020002', closed: true });
+    });
+
+    for (const [what, topic] of [
+      ['a NUL', Buffer.from('irrigation/zone\0/on')],
+      ['invalid UTF-8', Buffer.from([0x69, 0xc3, 0x28])],
+    ] as const) {
+      it(`a PUBLISH whose topic holds ${what} closes the connection without a PUBACK`, async () => {
+        expect(await raw(connect('raw-topic', 0x02), publishQos1(topic))).toEqual({ received: '20020000', closed: true });
+      });
+    }
+
     for (const [label, cert] of [
       ['without a client certificate', undefined],
       ['with a certificate from the rogue CA', 'node-rogue'],
