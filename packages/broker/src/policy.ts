@@ -14,6 +14,7 @@ export interface PolicyHost {
 }
 
 const NOT_AUTHORIZED = 5; // CONNACK return code 5, MQTT 3.1.1 §3.2.2.3
+const BAD_USERNAME_OR_PASSWORD = 4; // CONNACK return code 4
 
 function subject(conn: Connection, client: Client): AclSubject {
   return { username: conn.username, clientId: client.id };
@@ -45,8 +46,8 @@ export function policyHooks(host: PolicyHost): Hooks {
         if (!conn.subject) return refuse(host, conn, client, 'use_subject_as_username: no client certificate', done);
         conn.username = conn.subject;
       } else if (useIdentityAsUsername) {
-        // mosquitto: a certificate without a CN cannot become a user name; the client is refused.
-        if (!conn.identity) return refuse(host, conn, client, 'use_identity_as_username: client certificate has no CN', done);
+        // mosquitto 2.0 (handle_connect.c): a certificate without a CN cannot become a user name: CONNACK 4.
+        if (!conn.identity) return refuse(host, conn, client, 'use_identity_as_username: client certificate has no CN', done, BAD_USERNAME_OR_PASSWORD);
         conn.username = conn.identity;
       } else {
         conn.username = username ?? null;
@@ -92,9 +93,9 @@ export function policyHooks(host: PolicyHost): Hooks {
   };
 }
 
-function refuse(host: PolicyHost, conn: Connection, client: Client, reason: string, done: Parameters<Hooks['authenticate']>[3]): void {
-  host.event({ what: 'connect-refused', detail: { connId: conn.id, clientId: client.id, identity: conn.identity, returnCode: NOT_AUTHORIZED, reason } });
-  done(Object.assign(new Error(reason), { returnCode: NOT_AUTHORIZED }), false);
+function refuse(host: PolicyHost, conn: Connection, client: Client, reason: string, done: Parameters<Hooks['authenticate']>[3], returnCode = NOT_AUTHORIZED): void {
+  host.event({ what: 'connect-refused', detail: { connId: conn.id, clientId: client.id, identity: conn.identity, returnCode, reason } });
+  done(Object.assign(new Error(reason), { returnCode }), false);
 }
 
 export function installDeniedPublishDrop(aedes: Aedes): void {

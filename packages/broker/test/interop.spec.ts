@@ -2,12 +2,36 @@
 // (TCP listener) and against a real mosquitto 2.0 running the node's conf.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect as tlsConnect } from 'node:tls';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import forge from 'node-forge';
+import { newRsaKey } from '../src/pki/x509.ts';
 import { PKI, pem, settle, startFixtureBroker, type TestBroker } from './helpers.ts';
 import { missingTools, runTool, startMosquitto } from './tools.ts';
 
 const skip = missingTools('mosquitto', 'mosquitto_pub', 'mosquitto_sub') !== null;
 const NODE_ID = 'sec_mqtt_client_00_03';
 const STATUS = `irrigation/status/${NODE_ID}/zones`;
+
+/** A client certificate from the fixture CA whose subject has no CN (O only). */
+const NO_CN = (() => {
+  const dir = mkdtempSync(join(tmpdir(), 'esphil-nocn-'));
+  const key = newRsaKey();
+  const ca = forge.pki.certificateFromPem(pem('ca.crt'));
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(key.publicKeyPem);
+  cert.serialNumber = '4e6f434e';
+  cert.validity.notBefore = new Date('2025-01-01T00:00:00Z');
+  cert.validity.notAfter = new Date('2036-01-01T00:00:00Z');
+  cert.setSubject([{ name: 'organizationName', value: 'esphil test-only PKI' }]);
+  cert.setIssuer(ca.subject.attributes);
+  cert.setExtensions([{ name: 'basicConstraints', cA: false }, { name: 'keyUsage', digitalSignature: true, keyEncipherment: true }, { name: 'extKeyUsage', clientAuth: true }, { name: 'authorityKeyIdentifier', keyIdentifier: ca.generateSubjectKeyIdentifier().getBytes() }]);
+  cert.sign(forge.pki.privateKeyFromPem(pem('ca.key')), forge.md.sha256.create());
+  writeFileSync(join(dir, 'nocn.crt'), forge.pki.certificateToPem(cert));
+  writeFileSync(join(dir, 'nocn.key'), key.privateKeyPem, { mode: 0o600 });
+  return { cert: join(dir, 'nocn.crt'), key: join(dir, 'nocn.key') };
+})();
 
 function creds(name?: string): string[] {
   const base = ['--cafile', `${PKI}/ca.crt`, '--tls-version', 'tlsv1.2'];
@@ -119,6 +143,12 @@ function interop(name: string, deniedSubscribeGrant: number, setup: () => Promis
     const connect = (clientId: string, flags: number) =>
       Buffer.concat([Buffer.from([0x10, 12 + clientId.length, 0, 4, 0x4d, 0x51, 0x54, 0x54, 4, flags, 0, 15, 0, clientId.length]), Buffer.from(clientId)]);
     const publishQos1 = (topic: Buffer) => Buffer.concat([Buffer.from([0x32, 2 + topic.length + 2 + 1, 0, topic.length]), topic, Buffer.from([0, 1, 0x78])]);
+
+    it('a certificate without a CN under use_identity_as_username gets CONNACK 4', async () => {
+      const r = await runTool('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(t.port), '--cafile', `${PKI}/ca.crt`, '--cert', NO_CN.cert, '--key', NO_CN.key, '-i', 'no-cn', '-t', STATUS, '-m', 'x', '-d']);
+      expect(r.code).not.toBe(0);
+      expect(r.output).toMatch(/received CONNACK \(4\)/);
+    });
 
     it('an empty client id with clean session 0 gets CONNACK 2 and the connection is closed', async () => {
       expect(await raw(connect('', 0x00))).toEqual({ received: '20020002', closed: true });
