@@ -8,6 +8,7 @@ import { confLimits, type BrokerConfig, type TlsVersion } from './config.ts';
 import { Connection, type ConnectionHost } from './connection.ts';
 import { installDeniedPublishDrop, policyHooks, type PolicyHost } from './policy.ts';
 import { TrustStore } from './tls/verify.ts';
+import { AEDES_HEARTBEAT_INTERVAL_MS, Heartbeat } from './heartbeat.ts';
 import { DEFAULT_LIMITS, type BrokerLimits } from './limits.ts';
 import { realClock, type BrokerClock, type BrokerEvent, type BrokerOptions, type CaptureRecord, type Endpoint } from './types.ts';
 
@@ -48,6 +49,7 @@ export class Broker implements ConnectionHost, PolicyHost {
   private readonly onCapture: ((r: CaptureRecord) => void) | undefined;
   private readonly onEvent: ((e: BrokerEvent) => void) | undefined;
   private instance: Aedes | null = null;
+  private heartbeat: Heartbeat | null = null;
   private readonly connections = new Set<Connection>();
   private readonly byStream = new WeakMap<Duplex, Connection>();
   private nextConnId = 1;
@@ -141,8 +143,10 @@ export class Broker implements ConnectionHost, PolicyHost {
   async start(): Promise<void> {
     if (this.instance) return;
     // A fixed id: aedes would draw a random UUID, which shows up in $SYS topics.
-    const aedes = await Aedes.createBroker({ id: 'esphil-broker', ...policyHooks(this) });
+    const startMs = Date.now();
+    const aedes = await Aedes.createBroker({ id: 'esphil-broker', heartbeatInterval: AEDES_HEARTBEAT_INTERVAL_MS, ...policyHooks(this) });
     installDeniedPublishDrop(aedes);
+    this.heartbeat = new Heartbeat(aedes, startMs);
     aedes.on('client', (client: Client) => {
       const conn = this.connectionOf(client);
       if (!conn) return;
@@ -164,6 +168,8 @@ export class Broker implements ConnectionHost, PolicyHost {
     const aedes = this.instance;
     if (!aedes) return;
     this.instance = null;
+    this.heartbeat?.stop();
+    this.heartbeat = null;
     for (const conn of [...this.connections]) conn.close('broker stopped');
     if (this.server) {
       const server = this.server;
