@@ -3,24 +3,24 @@
 import { writeFileSync } from 'node:fs';
 import { loadScenario, type Scenario } from '../scenario/loader.ts';
 import { ScenarioLoadError } from '../scenario/errors.ts';
-import { runScenario, allReporters, type ScenarioResult, type Reporter } from '../scenario/runner.ts';
+import { allReporters, type ScenarioResult, type Reporter } from '../scenario/runner.ts';
 import { HumanReporter } from '../scenario/reporters/human.ts';
 import { JsonReporter } from '../scenario/reporters/json.ts';
 import { ProgressBar } from '../scenario/reporters/progress.ts';
 import { junitXml } from '../scenario/reporters/junit.ts';
-import { World } from '../world/world.ts';
-import { worldConfigFor } from '../world/resolve.ts';
 import { PKI_FLAG, readPkiFlag } from './pki.ts';
 import { readInput } from '../world/defaults.ts';
 import { defineCommand, parseCommand } from './flags.ts';
-import { EXIT_FAILED, EXIT_OK, EXIT_UNUSABLE, UsageError, unusable } from './errors.ts';
-import { openRecorders, perScenario } from './recorders.ts';
-import { TimelinePrinter } from './timeline-printer.ts';
+import { EXIT_FAILED, EXIT_OK, EXIT_UNUSABLE, UsageError } from './errors.ts';
 import { checkOutputPaths, parseShard, scenarioFiles, selectScenarios } from './select.ts';
-import { VIEW_FLAGS, viewFromFlags } from './view-flags.ts';
+import { VIEW_FLAGS } from './view-flags.ts';
 import { untilInterrupted } from '../view/live.ts';
 import type { ViewServer } from '../view/server.ts';
-import { FIRMWARE_FLAGS, GDB_FLAGS, checkFirmwareFlags, startGdb } from './gdb.ts';
+import { FIRMWARE_FLAGS, GDB_FLAGS, checkFirmwareFlags } from './gdb.ts';
+import { availableParallelism } from 'node:os';
+import { wantsColor } from '../scenario/reporters/output.ts';
+import { reportTo, runScenarioOnce } from './run-scenario.ts';
+import { runInWorkers } from './run-pool.ts';
 import { DEFAULT_MAX_VIRTUAL_NS, checkVirtualSpan } from '../scenario/virtual-span.ts';
 
 export const command = defineCommand({
@@ -38,6 +38,14 @@ export const command = defineCommand({
     pcap: { kind: 'string', arg: 'F.pcap', meaning: 'write the broker-side MQTT session as a pcap (tshark, Wireshark)' },
     grep: { kind: 'string', arg: 'RE', meaning: "run only the scenarios whose name matches this regular expression" },
     shard: { kind: 'string', arg: 'I/N', meaning: 'run only every N-th selected scenario from the I-th (CI matrices: N jobs run each scenario once)' },
+    jobs: {
+      kind: 'number',
+      arg: 'N',
+      meaning: 'run up to N scenarios at once in worker threads, reports in suite order (1: one at a time, in this process)',
+      default: availableParallelism(),
+      defaultText: "the machine's cores",
+      check: { ok: (n: number) => Number.isInteger(n) && n >= 1, want: 'a whole number of scenarios at once, 1 or more' },
+    },
     json: { kind: 'boolean', meaning: 'print one JSON object per line instead of text' },
     timeline: { kind: 'boolean', meaning: 'also print what the node did (relays, MQTT, serial, network)' },
     ...VIEW_FLAGS,
@@ -52,6 +60,7 @@ export const command = defineCommand({
   notes: `a directory runs every *.yaml/*.yml below it in path order; quoted globs ('dir/**/*.yaml') are expanded by esphil
 every output path is checked before anything runs
 with several scenarios, --trace/--vcd/--pcap get one file each: F.<scenario>.ext
+--gdb, --view and scenarios with gdb: in their node section run one at a time in this process
 with --view (one scenario), the page stays up after the run until Ctrl-C
 exit 0: all passed; 1: a scenario failed; 2: unusable input`,
 });
@@ -92,31 +101,21 @@ export async function main(argv: string[]): Promise<number> {
   const human = new HumanReporter(out, { progress });
   const jsonReporter = new JsonReporter(out);
   const reporter: Reporter = json ? jsonReporter : allReporters(progress, human);
-  const results: ScenarioResult[] = [];
-  let view: ViewServer | null = null;
   const many = scenarios.length > 1;
-  for (const s of scenarios) {
-    const world = await unusable(`${s.file}: cannot build the node`, () => World.create(worldConfigFor(s.node, { avrHex: values['avr-hex'], avrElf: values['avr-elf'], pki })));
-    const recorders = openRecorders(world, {
-      trace: perScenario(values.trace, s.file, many),
-      vcd: perScenario(values.vcd, s.file, many),
-      pcap: perScenario(values.pcap, s.file, many),
-    });
-    view = await viewFromFlags('run', world, s.file, values);
-    if (view) console.error(`esphil run: view at ${view.url}`);
-    const timeline = values.timeline ? new TimelinePrinter(out, { json, progress }) : null;
-    timeline?.attach(world);
-    let gdb = null;
-    try {
-      gdb = startGdb(world, 'run', values, s.node.gdbPort);
-      world.powerOn();
-      results.push(await runScenario(s, world, reporter));
-    } finally {
-      gdb?.close();
-      timeline?.stop();
-      await world.close();
-      await recorders.close();
+  const jobs = Math.min(values.jobs, scenarios.length);
+  // The debugger and the view hold one scenario's world: they run here, one scenario at a time.
+  const inProcess = jobs <= 1 || values.view || values.gdb !== undefined || scenarios.some((s) => s.node.gdbPort !== undefined);
+  let results: ScenarioResult[] = [];
+  let view: ViewServer | null = null;
+  if (inProcess) {
+    for (const s of scenarios) {
+      const ran = await runScenarioOnce(s, { flags: values, pki, many, out, reporter, progress });
+      results.push(ran.result);
+      view = ran.view;
     }
+  } else {
+    const color = wantsColor(out);
+    results = await runInWorkers(scenarios, { jobs, flags: values, pkiDir: values.pki, many, color, out, reporterFor: (o) => reportTo(o, json, color) });
   }
   if (json) jsonReporter.summary(results);
   else human.summary(results);
