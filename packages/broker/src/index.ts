@@ -9,6 +9,6 @@ export { topicMatches } from './topic.ts';
 export { DEFAULT_LIMITS, CONNECT_TIMEOUT_MS, type BrokerLimits } from './limits.ts';
 export { MqttFramer, MqttFrameError, type DroppedPublish, type FramerLimits } from './mqtt/framer.ts';
 export { FrameDecoder, MqttDecodeError } from './mqtt/decode.ts';
-export { loadPkiFolder, readCredential, type PkiFolder, type PkiCredentialFiles } from './pki/folder.ts';
+export { loadOperatorPki, loadPkiFolder, readCredential, type OperatorPki, type PkiFolder, type PkiCredentialFiles } from './pki/folder.ts';
 export { mosquittoConf, nodeAcl } from './pki/deployment.ts';
 export { makeCrlFromPem, type CrlSpec } from './pki/crl.ts';

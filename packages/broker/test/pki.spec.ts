@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
-import { FIXTURE_CERTS, FIXTURE_DATE, PKI_SET_FILES, TrustStore, generatePki, loadMosquittoConf, loadPkiFolder, verifyClientChain } from '../src/index.ts';
+import { FIXTURE_CERTS, FIXTURE_DATE, PKI_SET_FILES, TrustStore, generatePki, loadMosquittoConf, loadOperatorPki, loadPkiFolder, verifyClientChain } from '../src/index.ts';
 import { makeCrl } from '../src/pki/crl.ts';
 import { issueCertificate, newRsaKey } from '../src/pki/x509.ts';
 import { PKI, pem } from './helpers.ts';
@@ -111,6 +111,25 @@ describe('loadPkiFolder', () => {
     writeFileSync(join(c, 'node.crt'), 'garbage');
     copyFileSync(join(b, 'ca.crl'), join(c, 'ca.crl'));
     expect(() => loadPkiFolder(c)).toThrow(`${join(c, 'node.crt')}: not a PEM certificate`);
+  });
+});
+
+describe('loadOperatorPki', () => {
+  const OPERATOR_FILES = ['ca.crt', 'operator.crt', 'operator.key', 'ota-signing.key'];
+
+  it("loads an operator-only folder, names what is missing, and checks a .pub that is there against the signing key", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'esphil-operator-'));
+    for (const f of OPERATOR_FILES) copyFileSync(join(PKI, f), join(dir, f));
+    expect(() => loadPkiFolder(dir)).toThrow(`${join(dir, 'mosquitto.conf')}: missing (the broker configuration)`);
+    expect(loadOperatorPki(dir)).toMatchObject({ dir, operator: { commonName: 'operator' }, otaSigning: { path: join(dir, 'ota-signing.key'), pem: pem('ota-signing.key') } });
+    copyFileSync(join(PKI, 'ota-signing.pub'), join(dir, 'ota-signing.pub'));
+    expect(loadOperatorPki(dir).otaSigning.pem).toBe(pem('ota-signing.key'));
+    copyFileSync(join(PKI, 'ota-rogue.key'), join(dir, 'ota-signing.key'));
+    expect(() => loadOperatorPki(dir)).toThrow(`${join(dir, 'ota-signing.pub')}: not the public half of ${join(dir, 'ota-signing.key')}`);
+    rmSync(join(dir, 'ota-signing.key'));
+    expect(() => loadOperatorPki(dir)).toThrow(`${join(dir, 'ota-signing.key')}: missing (the OTA signing key)`);
+    rmSync(join(dir, 'ca.crt'));
+    expect(() => loadOperatorPki(dir)).toThrow(`${join(dir, 'ca.crt')}: missing (the CA certificate)`);
   });
 });
 

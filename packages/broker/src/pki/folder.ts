@@ -78,15 +78,30 @@ export function readCredential(dir: string, stem: string, what: string, ca?: { p
   return { certPath, certPem, keyPath, keyPem, commonName: commonName(cert) };
 }
 
-export function loadPkiFolder(dir: string): PkiFolder {
+/** An operator's part of a set: what publishes commands and signs AVR updates, nothing the broker or node holds. */
+export interface OperatorPki {
+  dir: string;
+  ca: { path: string; pem: string };
+  operator: PkiCredentialFiles;
+  /** ota-signing.key; its .pub, when present next to it, has been checked to be its public half. */
+  otaSigning: { path: string; pem: string };
+}
+
+/** The folder resolved and its CA read and checked: the start of every load. */
+function openFolder(dir: string, holds: string): { root: string; ca: { path: string; pem: string; cert: X509Certificate } } {
   const root = resolve(dir);
   if (!existsSync(root)) throw new Error(`${root}: no such PKI folder (make one with: esphil certs ${dir})`);
-  if (!statSync(root).isDirectory()) throw new Error(`${root}: not a folder (a PKI folder holds ca.crt, broker.*, node.*, operator.*, ca.crl, mosquitto.conf)`);
+  if (!statSync(root).isDirectory()) throw new Error(`${root}: not a folder (${holds})`);
   const caPath = join(root, 'ca.crt');
   const caPem = readPem(caPath, 'CA certificate');
   const caCert = x509(caPath, caPem);
   if (!caCert.ca) throw new Error(`${caPath}: not a CA certificate (basicConstraints CA:FALSE)`);
-  const ca = { path: caPath, cert: caCert };
+  return { root, ca: { path: caPath, pem: caPem, cert: caCert } };
+}
+
+export function loadPkiFolder(dir: string): PkiFolder {
+  const { root, ca } = openFolder(dir, 'a PKI folder holds ca.crt, broker.*, node.*, operator.*, ca.crl, mosquitto.conf');
+  const { path: caPath, pem: caPem } = ca;
   const confPath = join(root, 'mosquitto.conf');
   readPem(confPath, 'broker configuration');
   const folder: PkiFolder = {
@@ -111,6 +126,29 @@ export function loadPkiFolder(dir: string): PkiFolder {
   return folder;
 }
 
+/**
+ * Only what an operator holds — ca.crt, operator.crt/.key and ota-signing.key — with the same
+ * checks as loadPkiFolder: the key is the certificate's, the CA signed it, the signing key is usable.
+ */
+export function loadOperatorPki(dir: string): OperatorPki {
+  const { root, ca } = openFolder(dir, `an operator's folder holds ca.crt, operator.crt, operator.key, ${OTA_SIGNING_KEY_FILE}`);
+  const operator = readCredential(root, 'operator', 'operator', ca);
+  const signingPath = join(root, OTA_SIGNING_KEY_FILE);
+  const signingPem = readPem(signingPath, 'OTA signing key');
+  if (existsSync(join(root, OTA_PUBLIC_KEY_FILE))) readOtaPair(root);
+  else otaSigningKey(signingPath, signingPem);
+  return { dir: root, ca: { path: ca.path, pem: ca.pem }, operator, otaSigning: { path: signingPath, pem: signingPem } };
+}
+
+/** The AVR update is signed ECDSA P-256 (docs/ota.md): any other key makes signatures every node refuses. */
+function otaSigningKey(path: string, pem: string): KeyObject {
+  const key = privateKey(path, pem);
+  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    throw new Error(`${path}: not an ECDSA P-256 key (the OTA signing key is ECDSA P-256; got ${key.asymmetricKeyType}${key.asymmetricKeyDetails?.namedCurve ? ` ${key.asymmetricKeyDetails.namedCurve}` : ''})`);
+  }
+  return key;
+}
+
 /** ota-signing.key and .pub: both or neither, and the public key must be the private key's. */
 function readOtaPair(root: string): PkiFolder['ota'] {
   const signingPath = join(root, OTA_SIGNING_KEY_FILE);
@@ -124,7 +162,7 @@ function readOtaPair(root: string): PkiFolder['ota'] {
   } catch (e) {
     throw new Error(`${publicPath}: not a PEM public key (${(e as Error).message})`);
   }
-  const derived = createPublicKey(privateKey(signingPath, signingPem)).export({ type: 'spki', format: 'pem' }) as string;
+  const derived = createPublicKey(otaSigningKey(signingPath, signingPem)).export({ type: 'spki', format: 'pem' }) as string;
   if (derived !== given) throw new Error(`${publicPath}: not the public half of ${signingPath}`);
   return { signingPath, signingPem, publicPath, publicPem };
 }

@@ -2,23 +2,22 @@
 // it to a node over a real broker (mutual TLS, the operator certificate), as docs/ota.md
 // specifies; prints progress and the node's verdict. Exit 0 done, 1 the node refused or failed,
 // 2 unusable input (image, keys, broker unreachable).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { MQTT_CLIENT_ID, otaStatusTopic } from '@esphil/esp-model';
 import { readAvrImage, signAvrImage } from '../ota/image.ts';
 import { runOtaUpdate, type OtaLink } from '../ota/session.ts';
-import { OTA_SIGNING_KEY, PKI } from '../world/defaults.ts';
+import { PKI } from '../world/defaults.ts';
 import { realSetTimeout } from '../world/clock.ts';
 import { EXIT_OK, UsageError } from './errors.ts';
 import { defineCommand, parseCommand } from './flags.ts';
+import { readOperatorPkiFlag } from './pki.ts';
 
 export const command = defineCommand({
   name: 'ota-avr',
   args: '<image.hex|image.elf>',
   summary: "sign an ATmega168 image and send it to the node over MQTT; print progress and the node's verdict",
   flags: {
-    pki: { kind: 'string', arg: 'DIR', default: PKI, defaultText: 'fixtures/pki', meaning: 'ca.crt, operator.crt/.key and ota-signing.key come from DIR' },
+    pki: { kind: 'string', arg: 'DIR', default: PKI, defaultText: 'fixtures/pki', meaning: 'ca.crt, operator.crt/.key and ota-signing.key come from DIR (an operator-only folder is enough), checked before anything starts' },
     broker: { kind: 'string', arg: 'URL', default: 'mqtts://127.0.0.1:8883', meaning: 'the broker, mqtts://HOST:PORT (esphil serve prints its port)' },
     node: { kind: 'string', arg: 'ID', default: MQTT_CLIENT_ID, meaning: 'client id of the node, whose status topic carries the answers' },
     json: { kind: 'boolean', meaning: 'one JSON object per line: {"event":"status",...}, then {"event":"verdict",...}' },
@@ -28,21 +27,15 @@ export const command = defineCommand({
 
 const EXIT_REFUSED = 1;
 
-function readPki(dir: string, file: string): string {
-  try {
-    return readFileSync(join(dir, file), 'utf8');
-  } catch (e) {
-    throw new UsageError(`esphil ota-avr: cannot read ${join(dir, file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
-
 export async function main(argv: string[]): Promise<number> {
   const parsed = parseCommand(command, argv);
   if (!parsed) return EXIT_OK;
   const { flags, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError('esphil ota-avr: give exactly one image (.hex or .elf); see esphil help ota-avr');
   const image = readAvrImage(positionals[0]!);
-  const signed = signAvrImage(image, readPki(flags.pki, OTA_SIGNING_KEY));
+  // An operator-only folder is enough: the broker's and the node's files are not needed here.
+  const pki = readOperatorPkiFlag('ota-avr', flags.pki);
+  const signed = signAvrImage(image, pki.otaSigning.pem);
   let url: URL;
   try {
     url = new URL(flags.broker);
@@ -55,9 +48,9 @@ export async function main(argv: string[]): Promise<number> {
   let client: MqttClient;
   try {
     client = await connectAsync(url.href, {
-      ca: readPki(flags.pki, 'ca.crt'),
-      cert: readPki(flags.pki, 'operator.crt'),
-      key: readPki(flags.pki, 'operator.key'),
+      ca: pki.ca.pem,
+      cert: pki.operator.certPem,
+      key: pki.operator.keyPem,
       protocolVersion: 4,
       clientId: `esphil-ota-${process.pid}`,
       reconnectPeriod: 1000,
