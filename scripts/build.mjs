@@ -18,9 +18,10 @@ const ORDER = ['avr-slave', 'esp-model', 'broker', 'emulator'];
 const require = createRequire(import.meta.url);
 const tsc = require.resolve('typescript/bin/tsc');
 const tsx = require.resolve('tsx/cli');
+const emulator = join(root, 'packages', 'emulator');
 
-function run(args, what) {
-  const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
+function run(args, what, stdio = 'inherit') {
+  const r = spawnSync(process.execPath, args, { stdio });
   if (r.status !== 0) throw new Error(`build: ${what} failed`);
 }
 // The emulator's default node (world/defaults.ts): bundled firmware and the fixture PKI.
@@ -42,6 +43,8 @@ function sourceHash(name) {
   const files = [join(root, 'tsconfig.json'), join(pkg, 'package.json'), join(pkg, 'tsconfig.build.json')];
   // The view's bundle is made from src/view/web/ during the build: hashed through its sources.
   for (const e of readdirSync(join(pkg, 'src'), { withFileTypes: true, recursive: true })) if (e.isFile() && !e.parentPath.endsWith(join('view', 'assets'))) files.push(join(e.parentPath, e.name));
+  // The CLI bundle and its code cache (made after all four packages, see build()).
+  if (name === 'emulator') files.push(...['bundle-cli.mjs', 'cli-code-cache.mjs'].map((f) => join(root, 'scripts', f)), join(pkg, 'bin', 'cli-bundle.js'));
   if (name === 'emulator') for (const f of SHIPPED_FIXTURES) for (const e of readdirSync(join(root, 'fixtures', f), { withFileTypes: true, recursive: true })) if (e.isFile()) files.push(join(e.parentPath, e.name));
   for (const f of files.sort()) h.update(f).update(readFileSync(f));
   return h.digest('hex');
@@ -53,7 +56,7 @@ export function upToDate() {
   return ORDER.every((name) => existsSync(stampOf(name)) && readFileSync(stampOf(name), 'utf8') === sourceHash(name));
 }
 
-export function build(only = []) {
+export async function build(only = []) {
   for (const name of ORDER) {
     if (only.length && !only.includes(name)) continue;
     const pkg = join(root, 'packages', name);
@@ -68,10 +71,18 @@ export function build(only = []) {
     writeFileSync(stampOf(name), hash);
     console.log(`build: packages/${name}/dist`);
   }
+  // The esphil command's one-file CLI (bin/esphil.js) and the V8 code cache for it, made by running it once.
+  // It inlines the other packages' dist, so it is remade whenever any package is.
+  if (existsSync(join(emulator, 'dist', 'cli', 'main.js'))) {
+    const { BUNDLE, bundleCli } = await import('./bundle-cli.mjs');
+    await bundleCli(emulator);
+    run([join(root, 'scripts', 'cli-code-cache.mjs')], 'the CLI code cache', ['ignore', 'ignore', 'inherit']);
+    console.log(`build: packages/emulator/${BUNDLE} and its code cache`);
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   // --if-stale: only when a source changed since the last build (vitest's global setup).
-  if (!(args.includes('--if-stale') && upToDate())) build(args.filter((a) => !a.startsWith('--')));
+  if (!(args.includes('--if-stale') && upToDate())) await build(args.filter((a) => !a.startsWith('--')));
 }

@@ -4,8 +4,8 @@
 // stale JavaScript.
 import { build, upToDate } from '../scripts/build.mjs';
 
-export default function setup(): void {
+export default async function setup(): Promise<void> {
   if (upToDate()) return;
   console.log('global setup: sources changed since the last build; pnpm build');
-  build();
+  await build();
 }

@@ -1,0 +1,77 @@
+// The esphil command as one CommonJS file: packages/emulator/dist/cli/esphil.cjs,
+// made from the built JavaScript of the four packages and their libraries
+// (node-forge, aedes, mqtt.js, yaml...). Node then reads, resolves and compiles
+// one file at start-up instead of some 500 modules, and bin/esphil.js can hand
+// V8 a code cache for it (cli-code-cache.mjs). Commands stay lazy: a command's
+// modules are only run when it is chosen.
+//
+// Two things keep the bundle's behaviour that of the separate modules:
+// - every `import.meta.url` / `import.meta.dirname` still names the module's own
+//   file under dist/, so its data files (view page, gdb worker, fixtures) are
+//   found where pnpm build put them;
+// - avr8js is not bundled: the AVR core reads avr8js's own instruction source
+//   text (avr-slave instruction-set.ts), which a bundler would reformat. It is
+//   required from the file of the module that imports it, as Node would.
+import { readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, sep } from 'node:path';
+
+export const BUNDLE = join('dist', 'cli', 'esphil.cjs');
+/** Libraries required at run time where Node finds them, never inlined. */
+const NOT_INLINED = ['avr8js'];
+
+/** `import.meta` of `file` as expressions on the bundle's own location (`__dirname` of the bundle). */
+function importMeta(file, bundleDir) {
+  const rel = relative(bundleDir, file).split(sep).join('/');
+  const relDir = relative(bundleDir, dirname(file)).split(sep).join('/') || '.';
+  return {
+    url: `require("node:url").pathToFileURL(require("node:path").join(__dirname, ${JSON.stringify(rel)})).href`,
+    dirname: `require("node:path").join(__dirname, ${JSON.stringify(relDir)})`,
+    filename: `require("node:path").join(__dirname, ${JSON.stringify(rel)})`,
+  };
+}
+
+/** Builds `pkg`/dist/cli/esphil.cjs from `pkg`/dist/cli/main.js; returns its path. */
+export async function bundleCli(pkg) {
+  const outfile = join(pkg, BUNDLE);
+  const bundleDir = dirname(outfile);
+  const workspacePackages = join(pkg, '..');
+  // esbuild is the emulator's devDependency (it also bundles the view's page).
+  const { build } = createRequire(join(pkg, 'package.json'))('esbuild');
+  const { outputFiles } = await build({
+    write: false,
+    entryPoints: [join(pkg, 'dist', 'cli', 'main.js')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // The packages' exports name their dist/ JavaScript; the root tsconfig's paths (sources) are for development.
+    tsconfig: join(pkg, 'tsconfig.build.json'),
+    logLevel: 'warning',
+    legalComments: 'none',
+    plugins: [
+      {
+        name: 'esphil-module-locations',
+        setup(b) {
+          // Required from the importing module's own file, so Node resolves it as it would for that module.
+          b.onResolve({ filter: new RegExp(`^(${NOT_INLINED.join('|')})$`) }, (args) => ({ path: args.path, namespace: 'not-inlined', pluginData: args.importer }));
+          b.onLoad({ filter: /.*/, namespace: 'not-inlined' }, (args) => ({
+            contents: `module.exports = require("node:module").createRequire(${importMeta(args.pluginData, bundleDir).filename})(${JSON.stringify(args.path)});`,
+            loader: 'js',
+          }));
+          b.onLoad({ filter: /\.js$/ }, async (args) => {
+            if (!args.path.startsWith(workspacePackages) || args.path.includes(`${sep}node_modules${sep}`)) return undefined;
+            const source = await readFile(args.path, 'utf8');
+            if (!source.includes('import.meta')) return undefined;
+            const meta = importMeta(args.path, bundleDir);
+            return { contents: source.replace(/\bimport\.meta\.(url|dirname|filename)\b/g, (_, k) => meta[k]), loader: 'js' };
+          });
+        },
+      },
+    ],
+  });
+  // main.ts's `#!` line: the bundle is compiled inside a function (bin/esphil.js), where it is no comment.
+  await writeFile(outfile, outputFiles[0].text.replace(/^#!.*\n/, ''));
+  return outfile;
+}
