@@ -7,6 +7,7 @@ import { createSecureContext, type SecureContext } from 'node:tls';
 import { confLimits, type BrokerConfig, type TlsVersion } from './config.ts';
 import { Connection, type ConnectionHost } from './connection.ts';
 import { installDeniedPublishDrop, policyHooks, type PolicyHost } from './policy.ts';
+import { listenerCipherOptions } from './tls/ciphers.ts';
 import { TrustStore } from './tls/verify.ts';
 import { AEDES_HEARTBEAT_INTERVAL_MS, Heartbeat } from './heartbeat.ts';
 import { DEFAULT_LIMITS, type BrokerLimits } from './limits.ts';
@@ -71,8 +72,7 @@ export class Broker implements ConnectionHost, PolicyHost {
         key: c.keyfile.pem,
         ca: c.cafile.pem, // sent as acceptable client CA names in the CertificateRequest
         minVersion: MIN_VERSION[c.tlsVersion],
-        // Node takes TLS 1.2 ciphers and TLS 1.3 suites (TLS_*) in one list.
-        ...(c.ciphers || c.ciphersTls13 ? { ciphers: [c.ciphers, c.ciphersTls13].filter(Boolean).join(':') } : {}),
+        ...listenerCipherOptions(c.ciphers, c.ciphersTls13),
       });
     } catch (e) {
       const what = c.ciphers || c.ciphersTls13 ? 'certificate, key or cipher list' : 'certificate or key';

@@ -10,7 +10,7 @@ import { PKI } from './helpers.ts';
 export function missingTools(...tools: string[]): string | null {
   const missing = tools.filter((t) => spawnSync(t, ['--help']).error);
   if (missing.length === 0) return null;
-  const reason = `${missing.join(', ')} not installed (Debian packages mosquitto, mosquitto-clients)`;
+  const reason = `${missing.join(', ')} not installed (Debian packages mosquitto, mosquitto-clients, openssl)`;
   if (process.env.CI === 'true') throw new Error(`required under CI: ${reason}`);
   console.warn(`skipping mosquitto interop tests: ${reason}`);
   return reason;
@@ -50,12 +50,13 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * A real mosquitto running fixtures/pki/mosquitto.conf on a free port: the
- * listener line is rewritten and paths made absolute (mosquitto resolves them
- * against its working directory, not the conf file).
+ * fixtures/pki/mosquitto.conf (the conf `esphil certs` writes) for a run of
+ * Debian's mosquitto on `port`: the listener line is rewritten, paths made
+ * absolute (mosquitto resolves them against its working directory, not the
+ * conf file) and `extra` lines appended to the listener. esphil's broker loads
+ * the same file.
  */
-export async function startMosquitto(): Promise<{ port: number; log: () => string; stop: () => Promise<void> }> {
-  const port = await freePort();
+export function fixtureConfFile(port: number, extra: string[] = []): string {
   const dir = mkdtempSync(join(tmpdir(), 'esphil-mosquitto-'));
   const conf = readFileSync(join(PKI, 'mosquitto.conf'), 'utf8')
     .split('\n')
@@ -67,9 +68,16 @@ export async function startMosquitto(): Promise<{ port: number; log: () => strin
     });
   // As root, mosquitto 2.0 drops to user "mosquitto", which cannot read our 0600 keys.
   if (process.getuid?.() === 0) conf.push('user root');
-  conf.push('log_dest stderr', 'log_type all');
+  conf.push('log_dest stderr', 'log_type all', ...extra);
   writeFileSync(join(dir, 'mosquitto.conf'), conf.join('\n'));
-  const proc = spawn('mosquitto', ['-c', join(dir, 'mosquitto.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return join(dir, 'mosquitto.conf');
+}
+
+/** A real mosquitto running fixtures/pki/mosquitto.conf (plus `extra` listener lines) on a free port. */
+export async function startMosquitto(extra: string[] = []): Promise<{ port: number; conf: string; log: () => string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const conf = fixtureConfFile(port, extra);
+  const proc = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   proc.stdout!.on('data', (d) => (log += d));
   proc.stderr!.on('data', (d) => (log += d));
@@ -89,6 +97,7 @@ export async function startMosquitto(): Promise<{ port: number; log: () => strin
   });
   return {
     port,
+    conf,
     log: () => log,
     stop: () =>
       new Promise<void>((resolve) => {
