@@ -52,3 +52,18 @@ export function perScenario(path: string | undefined, scenarioFile: string, many
   const dot = path.lastIndexOf('.');
   return dot > path.lastIndexOf('/') ? `${path.slice(0, dot)}.${base}${path.slice(dot)}` : `${path}.${base}`;
 }
+
+/** Two scenario files with one name would write the same F.<scenario>.ext (at once, with --jobs): refused before anything runs. */
+export function checkPerScenarioPaths(command: string, paths: Record<string, string | undefined>, scenarioFiles: readonly string[]): void {
+  if (scenarioFiles.length < 2) return;
+  for (const [flag, path] of Object.entries(paths)) {
+    if (!path) continue;
+    const writer = new Map<string, string>();
+    for (const file of scenarioFiles) {
+      const out = perScenario(path, file, true)!;
+      const other = writer.get(out);
+      if (other !== undefined) throw new UsageError(`esphil ${command}: --${flag}: ${other} and ${file} would both write ${out}; rename one or run them apart`);
+      writer.set(out, file);
+    }
+  }
+}

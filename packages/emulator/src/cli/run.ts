@@ -21,6 +21,7 @@ import { availableParallelism } from 'node:os';
 import { wantsColor } from '../scenario/reporters/output.ts';
 import { reportTo, runScenarioOnce } from './run-scenario.ts';
 import { runInWorkers } from './run-pool.ts';
+import { checkPerScenarioPaths } from './recorders.ts';
 import { DEFAULT_MAX_VIRTUAL_NS, checkVirtualSpan } from '../scenario/virtual-span.ts';
 
 export const command = defineCommand({
@@ -59,7 +60,7 @@ export const command = defineCommand({
   },
   notes: `a directory runs every *.yaml/*.yml below it in path order; quoted globs ('dir/**/*.yaml') are expanded by esphil
 every output path is checked before anything runs
-with several scenarios, --trace/--vcd/--pcap get one file each: F.<scenario>.ext
+with several scenarios, --trace/--vcd/--pcap get one file each: F.<scenario>.ext (two scenario files of one name are refused)
 --gdb, --view and scenarios with gdb: in their node section run one at a time in this process
 with --view (one scenario), the page stays up after the run until Ctrl-C
 exit 0: all passed; 1: a scenario failed; 2: unusable input`,
@@ -94,6 +95,7 @@ export async function main(argv: string[]): Promise<number> {
   if (loadFailed) return EXIT_UNUSABLE;
   const scenarios = selectScenarios(loaded, { grep: values.grep, shard });
   if (scenarios.length === 0 && values.grep !== undefined && !shard) throw new UsageError(`esphil run: no scenario name matches --grep ${JSON.stringify(values.grep)}`);
+  checkPerScenarioPaths('run', { trace: values.trace, vcd: values.vcd, pcap: values.pcap }, scenarios.map((s) => s.file));
 
   const out = process.stdout;
   const json = values.json;

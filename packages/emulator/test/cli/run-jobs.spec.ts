@@ -82,6 +82,18 @@ describe('esphil run --jobs', () => {
     }
   }, 120_000);
 
+  it('refuses, before anything runs, two scenarios that would write the same trace file', async () => {
+    const twins = join(root, 'twins');
+    for (const d of ['a', 'b']) {
+      mkdirSync(join(twins, d), { recursive: true });
+      copyFileSync(join(suite, 'wrong-wifi-psk.yaml'), join(twins, d, 'psk.yaml'));
+    }
+    const r = await esphil(['run', twins, '--vcd', join(root, 'twins.vcd')]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`esphil run: --vcd: ${join(twins, 'a', 'psk.yaml')} and ${join(twins, 'b', 'psk.yaml')} would both write ${join(root, 'twins.psk.vcd')}; rename one or run them apart\n`);
+  }, 120_000);
+
   it('stops at unusable input found in a worker as a serial run does (exit 2, one line)', async () => {
     const badHex = join(root, 'bad.hex');
     writeFileSync(badHex, ':100000000C9434000C9446000C9446000C944600FF\n:00000001FF\n');
