@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { confLimits, type BrokerConfig, type TlsVersion } from './config.ts';
 import { Connection, type ConnectionHost } from './connection.ts';
+import { onPacketHandled } from './aedes-inflow.ts';
 import { installDeniedPublishDrop, policyHooks, type PolicyHost } from './policy.ts';
 import { listenerCipherOptions } from './tls/ciphers.ts';
 import { TrustStore } from './tls/verify.ts';
@@ -206,6 +207,7 @@ export class Broker implements ConnectionHost, PolicyHost {
     // aedes starts outgoing message ids at random (lib/client.js); mosquitto at 1
     // (mosquitto__mid_generate). Starting at 1 also keeps traces reproducible.
     client._nextId = 1;
+    onPacketHandled(client, () => conn.packetHandled());
   }
 
   detach(conn: Connection): void {

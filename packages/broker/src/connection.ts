@@ -12,6 +12,7 @@ import { mqttUtf8Problem, rawTopicStrings } from './mqtt/utf8.ts';
 import { connectRefusal, type ConnectRefusal } from './mqtt/connect-check.ts';
 import mqttPacket from 'mqtt-packet';
 import type { BrokerLimits } from './limits.ts';
+import { AedesInflow } from './aedes-inflow.ts';
 import { MqttFramer, type DroppedPublish } from './mqtt/framer.ts';
 import { publishDenied } from './policy.ts';
 import { SSL_AD_HANDSHAKE_FAILURE, alertFor, tls12FatalAlert } from './tls/alerts.ts';
@@ -55,6 +56,8 @@ export class Connection {
   mqttConnected = false;
   private readonly tls: TLSSocket;
   private mqtt: Duplex | null = null;
+  /** Whole packets from the client on their way into aedes, no faster than aedes handles them. */
+  private inflow: AedesInflow | null = null;
   private readonly inbound: MqttFramer;
   private readonly outbound = new MqttFramer();
   private readonly fromClient = new FrameDecoder();
@@ -169,6 +172,7 @@ export class Connection {
       },
     });
     this.mqtt = mqtt;
+    this.inflow = new AedesInflow((raw) => mqtt.push(raw), this.tls);
     this.host.attach(this, mqtt);
     this.tls.on('data', (chunk: Buffer) => this.toBroker(chunk));
     this.tls.on('end', () => {
@@ -208,8 +212,13 @@ export class Connection {
       this.record('to-broker', packet, raw);
       const refusal = packet.cmd === 'connect' ? connectRefusal(packet, this.host.config) : null;
       if (refusal) return this.refuseConnect(refusal);
-      this.mqtt!.push(raw);
+      this.inflow!.give(raw);
     }
+  }
+
+  /** aedes has handled one of this client's packets (Broker.attach hooks it up). */
+  packetHandled(): void {
+    this.inflow?.handled();
   }
 
   private refuseConnect(r: ConnectRefusal): void {
@@ -276,6 +285,7 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     this.clearDeadline();
+    this.inflow?.stop();
     if (this.mqttConnected) {
       this.host.event({
         what: 'client-disconnected',
