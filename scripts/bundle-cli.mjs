@@ -6,8 +6,8 @@
 // modules are only run when it is chosen.
 //
 // Two things keep the bundle's behaviour that of the separate modules:
-// - every `import.meta.url` / `import.meta.dirname` still names the module's own
-//   file under dist/, so its data files (view page, gdb worker, fixtures) are
+// - every module's `import.meta` still names the module's own file under
+//   dist/, so its data files (view page, gdb worker, run workers, fixtures) are
 //   found where pnpm build put them;
 // - avr8js is not bundled: the AVR core reads avr8js's own instruction source
 //   text (avr-slave instruction-set.ts), which a bundler would reformat. It is
@@ -20,16 +20,18 @@ export const BUNDLE = join('dist', 'cli', 'esphil.cjs');
 /** Libraries required at run time where Node finds them, never inlined. */
 const NOT_INLINED = ['avr8js'];
 
-/** `import.meta` of `file` as expressions on the bundle's own location (`__dirname` of the bundle). */
-function importMeta(file, bundleDir) {
-  const rel = relative(bundleDir, file).split(sep).join('/');
-  const relDir = relative(bundleDir, dirname(file)).split(sep).join('/') || '.';
-  return {
-    url: `require("node:url").pathToFileURL(require("node:path").join(__dirname, ${JSON.stringify(rel)})).href`,
-    dirname: `require("node:path").join(__dirname, ${JSON.stringify(relDir)})`,
-    filename: `require("node:path").join(__dirname, ${JSON.stringify(rel)})`,
-  };
-}
+/**
+ * Every module's `import.meta` becomes `__esphilImportMeta(<its file, relative to the bundle>)`:
+ * url, dirname and filename of its own file under dist/; resolve() resolves from that file
+ * with Node's CommonJS rules (the bundle runs without Node's ESM loader).
+ */
+const IMPORT_META = `function __esphilImportMeta(rel) {
+  const filename = require("node:path").join(__dirname, rel);
+  const url = require("node:url").pathToFileURL(filename).href;
+  const resolve = (specifier) => require("node:url").pathToFileURL(require("node:module").createRequire(filename).resolve(specifier)).href;
+  return { url, filename, dirname: require("node:path").dirname(filename), resolve };
+}`;
+const importMeta = (file, bundleDir) => `__esphilImportMeta(${JSON.stringify(relative(bundleDir, file).split(sep).join('/'))})`;
 
 /** Builds `pkg`/dist/cli/esphil.cjs from `pkg`/dist/cli/main.js; returns its path. */
 export async function bundleCli(pkg) {
@@ -50,6 +52,7 @@ export async function bundleCli(pkg) {
     tsconfig: join(pkg, 'tsconfig.build.json'),
     logLevel: 'warning',
     legalComments: 'none',
+    banner: { js: IMPORT_META },
     plugins: [
       {
         name: 'esphil-module-locations',
@@ -57,15 +60,14 @@ export async function bundleCli(pkg) {
           // Required from the importing module's own file, so Node resolves it as it would for that module.
           b.onResolve({ filter: new RegExp(`^(${NOT_INLINED.join('|')})$`) }, (args) => ({ path: args.path, namespace: 'not-inlined', pluginData: args.importer }));
           b.onLoad({ filter: /.*/, namespace: 'not-inlined' }, (args) => ({
-            contents: `module.exports = require("node:module").createRequire(${importMeta(args.pluginData, bundleDir).filename})(${JSON.stringify(args.path)});`,
+            contents: `module.exports = require("node:module").createRequire(${importMeta(args.pluginData, bundleDir)}.filename)(${JSON.stringify(args.path)});`,
             loader: 'js',
           }));
           b.onLoad({ filter: /\.js$/ }, async (args) => {
             if (!args.path.startsWith(workspacePackages) || args.path.includes(`${sep}node_modules${sep}`)) return undefined;
             const source = await readFile(args.path, 'utf8');
             if (!source.includes('import.meta')) return undefined;
-            const meta = importMeta(args.path, bundleDir);
-            return { contents: source.replace(/\bimport\.meta\.(url|dirname|filename)\b/g, (_, k) => meta[k]), loader: 'js' };
+            return { contents: source.replace(/\bimport\.meta\b/g, importMeta(args.path, bundleDir)), loader: 'js' };
           });
         },
       },

@@ -48,9 +48,18 @@ describe('the bundled CLI', () => {
     expect(seen.avr8js.some((f) => f.endsWith(join('avr8js', 'dist', 'cjs', 'index.js')))).toBe(true);
     const bundle = readFileSync(join(PKG, 'dist', 'cli', 'esphil.cjs'), 'utf8');
     expect(bundle).not.toContain('import.meta');
+    // esbuild's stand-in when it meets an import.meta it cannot keep in CommonJS: none met.
+    expect(bundle).not.toMatch(/\bimport_meta\b/);
     // avr8js's decoder stays avr8js's own text (the AVR core reads it); it is not in the bundle.
     expect(bundle).not.toContain('function avrInstruction(');
   });
+
+  it('run --jobs 2 starts its worker threads from the run-worker module beside the pool module', () => {
+    const r = built(['run', '--jobs', '2', join(FIXTURES, 'scenarios', 'zone-on-off.yaml'), join(FIXTURES, 'scenarios', 'avr-reset.yaml')]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('2 scenarios: 2 passed, 0 failed');
+  }, 120_000);
 
   it('--version reads the package.json beside its module', () => {
     const r = built(['--version']);
