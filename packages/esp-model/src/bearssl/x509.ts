@@ -73,11 +73,14 @@ const validAt = (c: X509Certificate, at: Date): boolean => at >= new Date(c.vali
 /**
  * The usual case, one RSA leaf signed straight by an RSA trust anchor, checked natively
  * (crypto.X509Certificate.verify; node-forge's JavaScript RSA costs milliseconds per
- * handshake). True only when every check the full path makes passes; anything else,
- * failures included, goes the full path, so verdicts and their details are unchanged.
+ * handshake). The chain is the leaf alone, or the leaf and that very anchor (Node's
+ * peer chain ends with the CA it verified against): then the full path also checks the
+ * anchor's own self-signature, and so does this. True only when every check the full
+ * path makes passes; anything else, failures included, goes the full path, so verdicts
+ * and their details are unchanged.
  */
 function directlyTrusted(chainDer: Buffer[], anchors: X509Certificate[], host: string | null, at: Date): boolean {
-  if (chainDer.length !== 1) return false;
+  if (chainDer.length !== 1 && chainDer.length !== 2) return false;
   let leaf: X509Certificate;
   try {
     leaf = new X509Certificate(chainDer[0]!);
@@ -87,10 +90,13 @@ function directlyTrusted(chainDer: Buffer[], anchors: X509Certificate[], host: s
   if (!isRSA(leaf) || !validAt(leaf, at) || (host !== null && !nameMatches(leaf, host))) return false;
   const eku = leaf.keyUsage;
   if (eku && eku.length && !eku.includes(OID_SERVER_AUTH) && !eku.includes(OID_ANY_EKU)) return false;
-  return anchors.some((a) => a.ca && isRSA(a) && validAt(a, at) && leaf.checkIssued(a) && leaf.verify(a.publicKey));
+  const sent = chainDer[1];
+  const candidates = sent === undefined ? anchors : anchors.filter((a) => a.raw.equals(sent) && a.checkIssued(a) && a.verify(a.publicKey));
+  return candidates.some((a) => a.ca && isRSA(a) && validAt(a, at) && leaf.checkIssued(a) && leaf.verify(a.publicKey));
 }
 
-function validateWithForge(
+/** The full path: node-forge walks the chain; validateServerChain takes it whenever the native check is not sure. */
+export function validateWithForge(
   chainDer: Buffer[],
   anchors: X509Certificate[],
   host: string | null,
