@@ -22,7 +22,7 @@ export const NO_EFFECT_DIRECTIVES: ReadonlySet<string> = new Set([
   'auth_plugin', 'auth_plugin_deny_special_chars', 'password_file', 'plugin', 'psk_file', 'psk_hint', 'per_listener_settings',
   // per-client limits and queues the node's single session never reaches
   'allow_duplicate_messages', 'allow_zero_length_clientid', 'auto_id_prefix', 'check_retain_source', 'clientid_prefixes',
-  'max_inflight_bytes', 'max_inflight_messages', 'max_qos', 'max_queued_bytes', 'max_queued_messages', 'max_topic_alias',
+  'max_inflight_bytes', 'max_inflight_messages', 'max_qos', 'max_topic_alias',
   'queue_qos0_messages', 'retain_available', 'set_tcp_nodelay', 'upgrade_outgoing_qos', 'use_username_as_clientid',
   // listener details outside TLS and MQTT
   'bind_interface', 'dhparamfile', 'http_dir', 'mount_point', 'socket_domain', 'tls_engine', 'tls_engine_kpass_sha1', 'tls_keyform',

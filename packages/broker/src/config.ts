@@ -59,6 +59,10 @@ export interface BrokerConfig {
   maxKeepalive?: number;
   /** `max_connections` on the listener; absent (or -1 in the file): unlimited. */
   maxConnections?: number;
+  /** `max_queued_messages`; absent: mosquitto's default (1000), 0: no limit. */
+  maxQueuedMessages?: number;
+  /** `max_queued_bytes`; absent or 0: no limit. */
+  maxQueuedBytes?: number;
   /** Directives that load but change nothing here, in file order (listeners other than the node's included). */
   noEffect: NoEffect[];
 }
@@ -103,6 +107,8 @@ interface Global {
   maxPacketSize?: number;
   messageSizeLimit?: number;
   maxKeepalive?: number;
+  maxQueuedMessages?: number;
+  maxQueuedBytes?: number;
   noEffect: NoEffect[];
   given: Map<string, string>;
 }
@@ -223,6 +229,8 @@ export function parseMosquittoConf(text: string, file: string, baseDir = dirname
         }
         case 'message_size_limit': global.messageSizeLimit = int(0, MQTT_MAX_REMAINING) || undefined; break;
         case 'max_keepalive': global.maxKeepalive = int(0, 65535); break;
+        case 'max_queued_messages': global.maxQueuedMessages = int(0, 2 ** 31 - 1); break;
+        case 'max_queued_bytes': global.maxQueuedBytes = int(0, Number.MAX_SAFE_INTEGER); break;
         case 'include_dir': {
           const dir = path();
           let names: string[];
@@ -273,6 +281,8 @@ export function parseMosquittoConf(text: string, file: string, baseDir = dirname
     ...(global.messageSizeLimit !== undefined ? { messageSizeLimit: global.messageSizeLimit } : {}),
     ...(global.maxKeepalive !== undefined ? { maxKeepalive: global.maxKeepalive } : {}),
     ...(node.maxConnections !== undefined ? { maxConnections: node.maxConnections } : {}),
+    ...(global.maxQueuedMessages !== undefined ? { maxQueuedMessages: global.maxQueuedMessages } : {}),
+    ...(global.maxQueuedBytes !== undefined ? { maxQueuedBytes: global.maxQueuedBytes } : {}),
     noEffect: global.noEffect,
   };
 }
@@ -322,5 +332,7 @@ export function confLimits(c: BrokerConfig): Partial<BrokerLimits> {
     ...(c.maxPacketSize !== undefined ? { maxPacketSize: c.maxPacketSize } : {}),
     ...(c.messageSizeLimit !== undefined ? { messageSizeLimit: c.messageSizeLimit } : {}),
     ...(c.maxConnections !== undefined ? { maxConnections: c.maxConnections } : {}),
+    ...(c.maxQueuedMessages !== undefined ? { maxQueuedMessages: c.maxQueuedMessages } : {}),
+    ...(c.maxQueuedBytes !== undefined ? { maxQueuedBytes: c.maxQueuedBytes } : {}),
   };
 }

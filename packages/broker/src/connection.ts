@@ -13,6 +13,7 @@ import { connectRefusal, type ConnectRefusal } from './mqtt/connect-check.ts';
 import mqttPacket from 'mqtt-packet';
 import type { BrokerLimits } from './limits.ts';
 import { AedesInflow } from './aedes-inflow.ts';
+import { OutboundQueue } from './outbound-queue.ts';
 import { MqttFramer, type DroppedPublish } from './mqtt/framer.ts';
 import { publishDenied } from './policy.ts';
 import { SSL_AD_HANDSHAKE_FAILURE, alertFor, tls12FatalAlert } from './tls/alerts.ts';
@@ -60,6 +61,8 @@ export class Connection {
   private inflow: AedesInflow | null = null;
   private readonly inbound: MqttFramer;
   private readonly outbound = new MqttFramer();
+  /** Written to the client and not yet taken by its socket; full, it drops QoS 0 PUBLISHes as mosquitto does. */
+  private readonly unsent: OutboundQueue;
   private readonly fromClient = new FrameDecoder();
   private readonly fromAedes = new FrameDecoder();
   private closed = false;
@@ -88,6 +91,7 @@ export class Connection {
       rejectUnauthorized: false,
     });
     const { maxPacketSize, messageSizeLimit, connectTimeoutMs } = host.limits;
+    this.unsent = new OutboundQueue(host.limits);
     this.inbound = new MqttFramer({ maxPacketSize, messageSizeLimit, onDropped: (d) => this.dropped(d) });
     this.connectDeadline = setTimeout(() => this.close(`no CONNECT within ${connectTimeoutMs / 1000} s`), connectTimeoutMs);
     this.connectDeadline.unref?.();
@@ -252,9 +256,18 @@ export class Connection {
       return this.protocolError(`aedes wrote a malformed packet: ${(e as Error).message}`);
     }
     for (const raw of frames) {
+      const admitted = this.unsent.admit(raw);
+      if (admitted.verdict !== 'send') {
+        // mosquitto db__message_insert: "Outgoing messages are being dropped for client %s." (once per run)
+        if (admitted.verdict === 'drop-first') {
+          const { packets: queuedPackets, bytes: queuedBytes } = this.unsent;
+          this.host.event({ what: 'outgoing-dropped', detail: { connId: this.id, clientId: this.clientId, queuedPackets, queuedBytes } });
+        }
+        continue;
+      }
       this.record('from-broker', this.fromAedes.decode(raw), raw);
       // One write per packet, so each MQTT packet travels in its own TLS record as with mosquitto.
-      this.tls.write(raw);
+      this.tls.write(raw, admitted.written);
     }
   }
 

@@ -8,6 +8,10 @@ export interface BrokerLimits {
   messageSizeLimit: number;
   /** `max_connections`: connections beyond this are closed as they arrive (-1: no limit). */
   maxConnections: number;
+  /** `max_queued_messages`: a QoS 0 PUBLISH to a client with this many packets not yet taken by its socket is dropped (0: no limit). */
+  maxQueuedMessages: number;
+  /** `max_queued_bytes`: the same, counted in bytes (0: no limit). */
+  maxQueuedBytes: number;
   /** Time a new connection has to complete TLS and send CONNECT before it is closed. */
   connectTimeoutMs: number;
 }
@@ -20,9 +24,14 @@ export interface BrokerLimits {
 export const MOSQUITTO_NEW_CONTEXT_KEEPALIVE_S = 60;
 export const CONNECT_TIMEOUT_MS = MOSQUITTO_NEW_CONTEXT_KEEPALIVE_S * 1500;
 
+/** mosquitto 2.0's default max_queued_messages (man 5 mosquitto.conf). */
+export const MOSQUITTO_MAX_QUEUED_MESSAGES = 1000;
+
 export const DEFAULT_LIMITS: BrokerLimits = {
   maxPacketSize: 0,
   messageSizeLimit: 0,
   maxConnections: -1,
+  maxQueuedMessages: MOSQUITTO_MAX_QUEUED_MESSAGES,
+  maxQueuedBytes: 0,
   connectTimeoutMs: CONNECT_TIMEOUT_MS,
 };

@@ -44,6 +44,7 @@ export type BrokerEventName =
   | 'connect-refused'
   | 'publish-denied'
   | 'publish-too-large'
+  | 'outgoing-dropped'
   | 'subscribe-denied'
   | 'protocol-error'
   | 'broker-started'

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadMosquittoConf, noEffectNotice, parseMosquittoConf } from '../src/index.ts';
+import { confLimits } from '../src/config.ts';
 import { PKI } from './helpers.ts';
 
 const TLS = 'cafile ca.crt\ncertfile broker.crt\nkeyfile broker.key\n';
@@ -77,6 +78,15 @@ describe('mosquitto.conf subset', () => {
         'auth_opt_backend (line 8), connection (line 18), address (line 19), listener 9001 (websockets, no TLS) (line 9)',
     );
     expect(noEffectNotice(parseMosquittoConf(TLS, 'x.conf', PKI))).toBeNull();
+  });
+
+  it('max_queued_messages and max_queued_bytes bound what waits for a slow client', () => {
+    const c = parseMosquittoConf(`${TLS}max_queued_messages 100\nmax_queued_bytes 65536\n`, 'q.conf', PKI);
+    expect(confLimits(c)).toEqual({ maxQueuedMessages: 100, maxQueuedBytes: 65536 });
+    expect(noEffectNotice(c)).toBeNull();
+    expect(() => parseMosquittoConf(`${TLS}max_queued_messages -1\n`, 'q.conf', PKI)).toThrow(
+      "q.conf:4: 'max_queued_messages' must be a whole number from 0 to 2147483647, got '-1'",
+    );
   });
 
   it('include_dir reads *.conf in order; capath supplies the CAs', () => {
