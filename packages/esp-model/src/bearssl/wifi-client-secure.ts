@@ -207,6 +207,10 @@ export class WiFiClientSecure {
       this.rxLen += chunk.length;
       cpu.signal();
     });
+    // The first error holds. The core's _run_until() keeps feeding the engine while
+    // WiFiClient::available() after the connection has left ESTABLISHED, so an alert that
+    // arrived before a reset is read first: the network hands this socket the bytes received
+    // before a reset ahead of the reset itself, and the alert's error comes first here.
     sock.on('error', (err: Error & { code?: string }) => {
       if (this.sock !== sock) return;
       if (this.lastError === BR_ERR_OK && !this.handshakeDone) this.lastError = brCodeForTlsError(err);
