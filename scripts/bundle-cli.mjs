@@ -17,23 +17,28 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 
 export const BUNDLE = join('dist', 'cli', 'esphil.cjs');
+/** The bundle's exports: the CLI's (main.ts), and the start of a `run --jobs` worker thread (run-worker.ts). */
+const ENTRY = `export * from './main.js';\nexport const startRunWorker = () => import('./run-worker.js');\n`;
 /** Libraries required at run time where Node finds them, never inlined. */
 const NOT_INLINED = ['avr8js'];
 
 /**
  * Every module's `import.meta` becomes `__esphilImportMeta(<its file, relative to the bundle>)`:
  * url, dirname and filename of its own file under dist/; resolve() resolves from that file
- * with Node's CommonJS rules (the bundle runs without Node's ESM loader).
+ * with Node's CommonJS rules (the bundle runs without Node's ESM loader); `esphilBundleLoader`,
+ * the URL of bin/cli-bundle.js, tells a module it runs in the bundle (run-pool.ts starts its
+ * worker threads from the bundle then).
  */
 const IMPORT_META = `function __esphilImportMeta(rel) {
   const filename = require("node:path").join(__dirname, rel);
   const url = require("node:url").pathToFileURL(filename).href;
   const resolve = (specifier) => require("node:url").pathToFileURL(require("node:module").createRequire(filename).resolve(specifier)).href;
-  return { url, filename, dirname: require("node:path").dirname(filename), resolve };
+  const esphilBundleLoader = require("node:url").pathToFileURL(require("node:path").join(__dirname, LOADER)).href;
+  return { url, filename, dirname: require("node:path").dirname(filename), resolve, esphilBundleLoader };
 }`;
 const importMeta = (file, bundleDir) => `__esphilImportMeta(${JSON.stringify(relative(bundleDir, file).split(sep).join('/'))})`;
 
-/** Builds `pkg`/dist/cli/esphil.cjs from `pkg`/dist/cli/main.js; returns its path. */
+/** Builds `pkg`/dist/cli/esphil.cjs from `pkg`/dist/cli/main.js and run-worker.js; returns its path. */
 export async function bundleCli(pkg) {
   const outfile = join(pkg, BUNDLE);
   const bundleDir = dirname(outfile);
@@ -42,7 +47,7 @@ export async function bundleCli(pkg) {
   const { build } = createRequire(join(pkg, 'package.json'))('esbuild');
   const { outputFiles } = await build({
     write: false,
-    entryPoints: [join(pkg, 'dist', 'cli', 'main.js')],
+    stdin: { contents: ENTRY, resolveDir: bundleDir, sourcefile: 'esphil-entry.js', loader: 'js' },
     outfile,
     bundle: true,
     platform: 'node',
@@ -52,7 +57,7 @@ export async function bundleCli(pkg) {
     tsconfig: join(pkg, 'tsconfig.build.json'),
     logLevel: 'warning',
     legalComments: 'none',
-    banner: { js: IMPORT_META },
+    banner: { js: IMPORT_META.replace('LOADER', JSON.stringify(relative(bundleDir, join(pkg, 'bin', 'cli-bundle.js')))) },
     plugins: [
       {
         name: 'esphil-module-locations',

@@ -18,7 +18,15 @@ const FROM_SOURCES = import.meta.url.endsWith('.ts');
 const WORKER = new URL(`./run-worker.${FROM_SOURCES ? 'ts' : 'js'}`, import.meta.url);
 const TSCONFIG = new URL('../../../../tsconfig.json', import.meta.url);
 
+// In the esphil command's one-file CLI (scripts/bundle-cli.mjs) a worker loads that same file
+// and its code cache instead of the built modules one by one.
+const BUNDLE_LOADER = (import.meta as ImportMeta & { esphilBundleLoader?: string }).esphilBundleLoader;
+
 function newWorker(init: WorkerInit): Worker {
+  if (BUNDLE_LOADER) {
+    const boot = `import(${JSON.stringify(BUNDLE_LOADER)}).then(({ loadBundle }) => loadBundle().exports.startRunWorker())`;
+    return new Worker(boot, { eval: true, workerData: init });
+  }
   if (!FROM_SOURCES) return new Worker(WORKER, { workerData: init });
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
   const boot = `import(${tsx}).then(({ register }) => { register({ tsconfig: ${JSON.stringify(fileURLToPath(TSCONFIG))} }); return import(${JSON.stringify(WORKER.href)}); })`;

@@ -54,7 +54,7 @@ describe('the bundled CLI', () => {
     expect(bundle).not.toContain('function avrInstruction(');
   });
 
-  it('run --jobs 2 starts its worker threads from the run-worker module beside the pool module', () => {
+  it('run --jobs 2 starts its worker threads from the same bundle and code cache', () => {
     const r = built(['run', '--jobs', '2', join(FIXTURES, 'scenarios', 'zone-on-off.yaml'), join(FIXTURES, 'scenarios', 'avr-reset.yaml')]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
