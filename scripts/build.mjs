@@ -20,8 +20,8 @@ const tsc = require.resolve('typescript/bin/tsc');
 const tsx = require.resolve('tsx/cli');
 const emulator = join(root, 'packages', 'emulator');
 
-function run(args, what, stdio = 'inherit') {
-  const r = spawnSync(process.execPath, args, { stdio });
+function run(args, what) {
+  const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`build: ${what} failed`);
 }
 // The emulator's default node (world/defaults.ts): bundled firmware and the fixture PKI.
@@ -76,8 +76,10 @@ export async function build(only = []) {
   if (existsSync(join(emulator, 'dist', 'cli', 'main.js'))) {
     const { BUNDLE, bundleCli } = await import('./bundle-cli.mjs');
     await bundleCli(emulator);
-    run([join(root, 'scripts', 'cli-code-cache.mjs')], 'the CLI code cache', ['ignore', 'ignore', 'inherit']);
-    console.log(`build: packages/emulator/${BUNDLE} and its code cache`);
+    // Without a cache the CLI works, only starts slower: a scenario that fails (work in progress) must not stop the build.
+    const cache = spawnSync(process.execPath, [join(root, 'scripts', 'cli-code-cache.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (cache.status === 0) console.log(`build: packages/emulator/${BUNDLE} and its code cache`);
+    else console.error(`build: packages/emulator/${BUNDLE} without a code cache (scripts/cli-code-cache.mjs failed); esphil starts slower`);
   }
 }
 

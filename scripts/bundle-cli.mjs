@@ -12,7 +12,8 @@
 // - avr8js is not bundled: the AVR core reads avr8js's own instruction source
 //   text (avr-slave instruction-set.ts), which a bundler would reformat. It is
 //   required from the file of the module that imports it, as Node would.
-import { readFile, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 
@@ -79,6 +80,9 @@ export async function bundleCli(pkg) {
     ],
   });
   // main.ts's `#!` line: the bundle is compiled inside a function (bin/esphil.js), where it is no comment.
-  await writeFile(outfile, outputFiles[0].text.replace(/^#!.*\n/, ''));
+  const text = outputFiles[0].text.replace(/^#!.*\n/, '');
+  // Named by its hash on its first line, which names its code cache (bin/cli-bundle.js); older caches go.
+  for (const f of await readdir(bundleDir)) if (/^esphil\.cjs\..*\.v8-cache$/.test(f)) await rm(join(bundleDir, f));
+  await writeFile(outfile, `// esphil CLI bundle ${createHash('sha256').update(text).digest('hex').slice(0, 16)}\n${text}`);
   return outfile;
 }

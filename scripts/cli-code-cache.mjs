@@ -6,16 +6,16 @@
 // runs, so V8 accepts the cache there.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CODE_CACHE, loadBundle } from '../packages/emulator/bin/cli-bundle.js';
+import { loadBundle } from '../packages/emulator/bin/cli-bundle.js';
 
 const SCENARIO = join(import.meta.dirname, '..', 'fixtures', 'scenarios', 'zone-on-off.yaml');
 
-const { exports: cli, script } = loadBundle({ cache: false });
+const { exports: cli, script, cachePath } = loadBundle({ cache: false });
 const code = await cli.main(['run', SCENARIO]);
 if (code !== 0) {
   console.error(`cli-code-cache: esphil run ${SCENARIO} exited with ${code}`);
   process.exit(1);
 }
-writeFileSync(CODE_CACHE, script.createCachedData());
+writeFileSync(cachePath, script.createCachedData());
 // A stopped world may leave library handles; the cache is written.
 process.exit(0);

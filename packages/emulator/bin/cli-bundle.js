@@ -10,15 +10,26 @@ import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 
 export const BUNDLE = join(import.meta.dirname, '..', 'dist', 'cli', 'esphil.cjs');
-export const CODE_CACHE = `${BUNDLE}.v8-cache`;
+/** The bundle's first line names it by a hash of its text (scripts/bundle-cli.mjs). */
+const BUNDLE_ID = /^\/\/ esphil CLI bundle ([0-9a-f]+)\n/;
 
-/** The bundle's exports (cli, main...) and its compiled script; `cache: false` compiles from source. */
+/**
+ * The code cache made for this very bundle text: V8 checks a cache against the source's
+ * length only, so a cache is named by the hash of the text it was made from.
+ */
+export function codeCachePath(source) {
+  const id = BUNDLE_ID.exec(source)?.[1];
+  return id === undefined ? undefined : `${BUNDLE}.${id}.v8-cache`;
+}
+
+/** The bundle's exports (cli, main...), its compiled script and its cache's path; `cache: false` compiles from source. */
 export function loadBundle({ cache = true } = {}) {
   const source = readFileSync(BUNDLE, 'utf8');
+  const cachePath = codeCachePath(source);
   let cachedData;
-  if (cache) {
+  if (cache && cachePath !== undefined) {
     try {
-      cachedData = readFileSync(CODE_CACHE);
+      cachedData = readFileSync(cachePath);
     } catch {
       // No cache (a build that could not make one): compiled from source.
     }
@@ -26,5 +37,5 @@ export function loadBundle({ cache = true } = {}) {
   const script = new Script(Module.wrap(source), { filename: BUNDLE, cachedData });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE));
-  return { exports: module.exports, script };
+  return { exports: module.exports, script, cachePath };
 }

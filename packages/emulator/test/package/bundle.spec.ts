@@ -4,7 +4,8 @@
 // avr8js from node_modules, and V8 takes the cache a build made.
 // vitest's global setup has rebuilt dist/.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -52,6 +53,17 @@ describe('the bundled CLI', () => {
     expect(bundle).not.toMatch(/\bimport_meta\b/);
     // avr8js's decoder stays avr8js's own text (the AVR core reads it); it is not in the bundle.
     expect(bundle).not.toContain('function avrInstruction(');
+  });
+
+  it('names its code cache by the hash of its own text, so a cache made for other text is never used', async () => {
+    const { codeCachePath } = (await import(BUNDLE_LOADER)) as { codeCachePath(source: string): string | undefined };
+    const bundle = readFileSync(join(PKG, 'dist', 'cli', 'esphil.cjs'), 'utf8');
+    const [first, ...rest] = bundle.split('\n');
+    expect(first).toBe(`// esphil CLI bundle ${createHash('sha256').update(rest.join('\n')).digest('hex').slice(0, 16)}`);
+    expect(existsSync(codeCachePath(bundle)!)).toBe(true);
+    const edited = `${first!.replace(/[0-9a-f]$/, (d) => (d === '0' ? '1' : '0'))}\n${rest.join('\n')}`;
+    expect(codeCachePath(edited)).not.toBe(codeCachePath(bundle));
+    expect(codeCachePath(rest.join('\n'))).toBeUndefined();
   });
 
   it('run --jobs 2 starts its worker threads from the same bundle and code cache', () => {
