@@ -46,6 +46,34 @@ export function parseDuration(text: string): bigint {
   return total;
 }
 
+/**
+ * What parseDuration accepts, as one regular expression (for the scenario JSON
+ * Schema): the parts in the unit table's order, each optional, at least one. A
+ * decimal must come to whole nanoseconds: a unit of 10^k·m ns (m not a multiple
+ * of 10) takes k free fraction digits, and further digits only as a multiple of
+ * 10^j / gcd(10^j, m) in their last j places (a minute is 6·10^10 ns: an 11th digit
+ * must be 0 or 5).
+ */
+export const DURATION_PATTERN = `^\\s*(?=\\d)${UNITS_LARGEST_FIRST.map((u) => `(?:\\d+(?:\\.(?=\\d)${fractionPattern(UNIT_NS[u]!)})?\\s*${u}(?![a-z])\\s*)?`).join('')}$`;
+
+function fractionPattern(unitNs: bigint): string {
+  let k = 0;
+  let m = unitNs;
+  while (m % 10n === 0n) [m, k] = [m / 10n, k + 1];
+  // gcd(10^j, m) grows with j until it holds all of m's 2s and 5s; from then on each extra digit must be 0.
+  const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? a : gcd(b, a % b));
+  const tails: string[] = [];
+  for (let j = 1; ; j++) {
+    const step = 10n ** BigInt(j) / gcd(10n ** BigInt(j), m);
+    const stable = gcd(10n ** BigInt(j), m) === gcd(10n ** BigInt(j + 1), m);
+    const valid: string[] = [];
+    for (let t = 0n; t < 10n ** BigInt(j); t += step) valid.push(t.toString().padStart(j, '0'));
+    tails.push(stable ? `(?:${valid.join('|')})0*` : valid.join('|'));
+    if (stable) break;
+  }
+  return `(?:\\d{0,${k}}|\\d{${k}}(?:${tails.join('|')}))`;
+}
+
 function scaleDecimal(num: string, unitNs: bigint, text: string): bigint {
   const [whole, frac = ''] = num.split('.');
   const scale = 10n ** BigInt(frac.length);

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
 import { ScenarioIssue, ScenarioLoadError } from './errors.ts';
 import { readNodeConfig, type NodeConfig } from './node-config.ts';
+import { defined, TEXT, type ParamSpec } from './param-spec.ts';
 import { closest, Params } from './params.ts';
 import { SourceFile, Where } from './source.ts';
 import type { Step } from './step.ts';
@@ -19,7 +20,15 @@ export interface Scenario {
   steps: Step[];
 }
 
-const TOP_KEYS = ['name', 'description', 'node', 'steps'];
+/** The keys of a scenario file; `node` and `steps` are read by their own code. */
+export const SCENARIO_SPEC: ParamSpec = {
+  params: {
+    name: { type: TEXT, doc: 'Names the scenario in reports (JUnit <testsuite name>).', required: true },
+    description: { type: TEXT, doc: 'Free text: what the scenario shows.' },
+    node: { type: defined('node'), doc: 'How the world is built; every key is optional.' },
+    steps: { type: defined('steps'), doc: 'What happens, in order: a non-empty list of steps.', required: true },
+  },
+};
 
 export async function loadScenario(file: string): Promise<Scenario> {
   let text: string;
@@ -59,13 +68,13 @@ export function parseScenario(text: string, file: string): Scenario {
   const root = doc.contents as Node | null;
   if (!isMap(root)) throw new ScenarioLoadError([src.issue(root, 'a scenario is a mapping with name, steps and optionally description and node')]);
   // Reading the keys can already fail (a key that is not a plain string, e.g. `? [a]: 1`).
-  const top = attempt(() => new Params(root, new Where(src, 'scenario', root)));
+  const top = attempt(() => new Params(root, new Where(src, 'scenario', root), undefined, SCENARIO_SPEC));
   if (!top) throw new ScenarioLoadError(issues);
   const name = attempt(() => top.string('name'));
   const description = attempt(() => top.optString('description'));
   const node = attempt(() => readNodeConfig(top.node('node'), src, (issue) => issues.push(issue))) ?? { certs: {} };
   const steps = attempt(() => readSteps(top.node('steps'), src, root, attempt)) ?? [];
-  for (const key of TOP_KEYS) top.has(key);
+  for (const key of Object.keys(SCENARIO_SPEC.params)) top.has(key);
   attempt(() => top.done());
 
   if (issues.length) throw new ScenarioLoadError(issues.sort((a, b) => a.line - b.line || a.column - b.column));
@@ -119,5 +128,5 @@ function buildStep(keyNode: Node, value: Node | null, index: number, src: Source
     throw src.issue(keyNode, `step ${index}: unknown step "${keyword}"${guess ? ` (did you mean ${guess}?)` : ''} (steps: ${[...STEP_CLASSES.keys()].join(', ')})`);
   }
   const where = Where.step(src, index, keyword, keyNode);
-  return cls.validate(new Params(value, where, cls.shorthand), where);
+  return cls.validate(new Params(value, where, cls.shorthand, cls.spec), where);
 }

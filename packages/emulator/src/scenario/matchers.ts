@@ -26,6 +26,13 @@ export function textMatcher(pattern: string): TextMatcher {
 /** MQTT 3.1.1 §4.7 topic filter matching, as the broker does it. */
 export { topicMatches } from '@esphil/broker';
 
+/**
+ * topicFilterError as patterns, for the scenario JSON Schema: a topic name is
+ * non-empty without wildcards; in a filter `+` is a whole level and `#` the whole last one.
+ */
+export const TOPIC_NAME_PATTERN = '^[^+#]+$';
+export const TOPIC_FILTER_PATTERN = '^(?!$)(?:(?:\\+|[^/+#]*)/)*(?:\\+|#|[^/+#]*)$';
+
 /** Why `filter` is not a usable topic filter (§4.7.1), or null. */
 export function topicFilterError(filter: string, wildcards: boolean): string | null {
   if (filter === '') return 'empty topic';

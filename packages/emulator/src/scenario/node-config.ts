@@ -8,6 +8,7 @@ import { loadPkiFolder } from '@esphil/broker';
 import { parseBrokerUrl, type OutsideBroker } from '../world/outside-broker.ts';
 import { formatDuration } from './duration.ts';
 import { ScenarioIssue } from './errors.ts';
+import { BOOL, defined, DURATION, FILE, oneOf, section, TEXT, UTC, type JsonSchema, type ParamSpec } from './param-spec.ts';
 import { Params } from './params.ts';
 import { Where, type SourceFile } from './source.ts';
 import { parseUtc } from './utc.ts';
@@ -86,6 +87,52 @@ const CERT_KEYS: Record<string, keyof NodeCerts> = {
   'ota-signing-key': 'otaSigningKey',
 };
 
+const BUILDS = ['debug', 'release'] as const;
+const CPU_MHZ = ['80', '160'] as const;
+const TRANSPORTS = ['memory', 'tcp'] as const;
+const CREDENTIALS: ParamSpec = { params: { ssid: { type: TEXT, doc: 'The network name.', required: true }, psk: { type: TEXT, doc: 'The WPA2 passphrase.', required: true } } };
+const CERT_DOCS: Record<keyof NodeCerts, string> = {
+  ca: "The node's trust anchor (BearSSL setTrustAnchors); also the operator's.",
+  cert: "The node's client certificate.",
+  key: "The node's private key.",
+  brokerCert: 'What the broker presents.',
+  brokerKey: "The broker's private key.",
+  operatorCert: "The operator client's certificate (publish steps).",
+  operatorKey: "The operator client's private key.",
+  otaPublicKey: 'What a node built with ota: true checks updates with.',
+  otaSigningKey: 'What ota-avr signs with.',
+};
+/** gdb: true (port 1234) or a TCP port. */
+export const GDB_SCHEMA: JsonSchema = { anyOf: [{ const: true }, { type: 'integer', minimum: 0, maximum: 65535 }] };
+
+/** Every key of the `node:` section (docs/scenarios.md "The node: section"), for Params and the scenario schema. */
+export const NODE_SPEC: ParamSpec = {
+  params: {
+    'avr-hex': { type: FILE, doc: 'bundled (relay-slave.hex, sleeps between bytes), bundled-poll (spins on SPIF), or a path to an ATmega168 .hex.', default: 'bundled' },
+    'avr-elf': { type: FILE, doc: 'A path to an AVR ELF executable loaded instead of avr-hex; its symbols serve avr-gdb and the stepper\'s break avr.' },
+    gdb: { type: defined('gdb'), doc: 'true (port 1234) or a port (0: a free one): serve avr-gdb on 127.0.0.1 while the scenario runs.' },
+    wifi: { type: section(CREDENTIALS), doc: 'The Wi-Fi credentials the sketch was built with.' },
+    ap: { type: section(CREDENTIALS), doc: 'What the access point really has (default: same as wifi); another psk makes a wrong-password scenario.' },
+    pki: { type: FILE, doc: 'A folder written by esphil certs: node, broker and operator credentials and the broker\'s conf.' },
+    broker: { type: section({ params: { url: { type: TEXT, doc: 'mqtts://HOST:PORT', required: true } } }), doc: 'A broker outside the world (your mosquitto): the node connects to it, virtual time paced to the wall clock.' },
+    certs: { type: section({ params: Object.fromEntries(Object.entries(CERT_KEYS).map(([key, field]) => [key, { type: FILE, doc: `${CERT_DOCS[field]} A PEM file.` }])) }), doc: 'PEM files replacing the default credentials, relative to the scenario file.' },
+    'broker-config': { type: FILE, doc: 'A mosquitto 2.0 conf for the broker.' },
+    build: { type: oneOf(BUILDS), doc: "The original's two builds: debug (serial logging and the start-up test) or release (neither)." },
+    'debug-log': { type: BOOL, doc: "The DEBUG build's serial logging, whatever build says.", default: true },
+    'startup-test': { type: BOOL, doc: "The DEBUG build's start-up zone walk, whatever build says.", default: false },
+    'cpu-mhz': { type: oneOf(CPU_MHZ), doc: "The ESP8266's CPU clock in MHz.", default: 80 },
+    'millis-wrap-in': { type: DURATION, doc: 'millis() starts that long before its 2^32 ms wrap (49.7 days); 1ms .. 49d 17h 2min 47s 296ms.' },
+    utc: { type: UTC, doc: 'UTC the world starts at.', default: '2026-06-01T05:00:00Z' },
+    ntp: {
+      type: section({ params: { delay: { type: DURATION, doc: 'How long the NTP answer takes.', default: '20ms' }, respond: { type: BOOL, doc: 'Whether the NTP server answers at all.', default: true } } }),
+      doc: 'The NTP server: how long it takes and whether it answers.',
+    },
+    transport: { type: oneOf(TRANSPORTS), doc: 'memory (in-memory TLS streams) or tcp (loopback sockets).', default: 'memory' },
+    ota: { type: BOOL, doc: 'Build the sketch with the signed AVR update over MQTT (docs/ota.md).', default: false },
+  },
+  atMostOne: ['avr-hex', 'avr-elf'],
+};
+
 /**
  * Reads a `node:` mapping; relative paths resolve against the scenario file's directory.
  * Each bad key goes to `report` (default: throw), so one pass can list them all.
@@ -94,8 +141,8 @@ export function readNodeConfig(node: Node | null, src: SourceFile, report: (issu
   const where = new Where(src, 'node', node);
   const config: NodeConfig = { certs: {} };
   if (node === null || (isScalar(node) && node.value === null)) return config;
-  if (!isMap(node)) throw src.issue(node, 'node: expected a mapping (avr-hex, avr-elf, gdb, wifi, ap, pki, broker, certs, broker-config, build, debug-log, startup-test, cpu-mhz, millis-wrap-in, utc, ntp, transport, ota)');
-  const p = new Params(node, where);
+  if (!isMap(node)) throw src.issue(node, `node: expected a mapping (${Object.keys(NODE_SPEC.params).join(', ')})`);
+  const p = new Params(node, where, undefined, NODE_SPEC);
   const dir = dirname(resolve(src.file));
   const guard = (f: () => void): void => {
     try {
@@ -154,10 +201,10 @@ export function readNodeConfig(node: Node | null, src: SourceFile, report: (issu
       b.done();
     },
     'broker-config': () => (config.brokerConfig = path(p, 'broker-config', 'broker config')),
-    build: () => (config.build = p.oneOf('build', ['debug', 'release'] as const)),
+    build: () => (config.build = p.oneOf('build', BUILDS)),
     'debug-log': () => (config.debugLog = p.bool('debug-log', true)),
     'startup-test': () => (config.startupTest = p.bool('startup-test', false)),
-    'cpu-mhz': () => (config.cpuMhz = Number(p.oneOf('cpu-mhz', ['80', '160'] as const)) as 80 | 160),
+    'cpu-mhz': () => (config.cpuMhz = Number(p.oneOf('cpu-mhz', CPU_MHZ)) as 80 | 160),
     'millis-wrap-in': () => {
       const ms = p.duration('millis-wrap-in') / 1_000_000n;
       if (ms < 1n || ms > MILLIS_WRAP) p.fail('millis-wrap-in', `expected 1ms .. 49d 17h 2min 47s 296ms (2^32 ms), got ${formatDuration(ms * 1_000_000n)}`);
@@ -171,7 +218,7 @@ export function readNodeConfig(node: Node | null, src: SourceFile, report: (issu
       if (n.has('respond')) config.ntp.respond = n.bool('respond', true);
       n.done();
     },
-    transport: () => (config.transport = p.oneOf('transport', ['memory', 'tcp'] as const)),
+    transport: () => (config.transport = p.oneOf('transport', TRANSPORTS)),
     ota: () => (config.ota = p.bool('ota', false)),
   };
   for (const [key, read] of Object.entries(readers)) guard(() => p.has(key) && read());

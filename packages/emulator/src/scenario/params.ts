@@ -2,6 +2,7 @@
 // Every getter records its key as known, so done() can reject the rest by name.
 import { isMap, isScalar, isSeq, type Node, type Scalar } from 'yaml';
 import { parseDuration } from './duration.ts';
+import type { ParamSpec } from './param-spec.ts';
 import { Where } from './source.ts';
 
 interface Entry {
@@ -16,12 +17,15 @@ export class Params {
   /**
    * `node` is a mapping of parameters, or (when `shorthand` names a key) a lone
    * value standing for that key: `delay: 5s` means `delay: {duration: 5s}`.
-   * An empty value (`- avr-reset:`) has no parameters.
+   * An empty value (`- avr-reset:`) has no parameters. With `spec`, reading a
+   * parameter it does not declare is a programming error: what the loader reads
+   * and what the scenario schema offers come from the same declarations.
    */
   constructor(
     node: Node | null,
     readonly where: Where,
     shorthand?: string,
+    private readonly spec?: ParamSpec,
   ) {
     if (node === null || (isScalar(node) && node.value === null)) return;
     if (isMap(node)) {
@@ -38,14 +42,19 @@ export class Params {
     }
   }
 
-  has(key: string): boolean {
+  private know(key: string): void {
+    if (this.spec && !Object.hasOwn(this.spec.params, key)) throw new Error(`${this.where.context} reads "${key}", which its parameter declarations lack`);
     this.known.add(key);
+  }
+
+  has(key: string): boolean {
+    this.know(key);
     return this.entries.has(key);
   }
 
   /** The raw value node (null when absent), for parameters with their own syntax. */
   node(key: string): Node | null {
-    this.known.add(key);
+    this.know(key);
     return this.entries.get(key)?.value ?? null;
   }
 
@@ -130,7 +139,7 @@ export class Params {
   section(key: string): Params {
     const n = this.node(key);
     if (!isMap(n)) this.fail(key, 'expected a mapping');
-    return new Params(n, new Where(this.where.src, `${this.where.context} ${key}`, n));
+    return new Params(n, new Where(this.where.src, `${this.where.context} ${key}`, n), undefined, this.spec?.params[key]!.type.section);
   }
 
   /** Rejects every parameter no getter asked for. */

@@ -1,6 +1,7 @@
 // The shape every scenario step shares. A step class parses its own parameters
 // in a static validate(params, where) (load time) and acts in run(ctx).
 import type { ScenarioContext } from './context.ts';
+import type { ParamSpec } from './param-spec.ts';
 import type { Params } from './params.ts';
 import type { Where } from './source.ts';
 
@@ -25,5 +26,9 @@ export interface StepClass {
   readonly keyword: string;
   /** Shorthand key a lone value stands for (`delay: 5s`), if the step has one. */
   readonly shorthand?: string;
+  /** What the step does, for reports of the language (the scenario schema's hover text). */
+  readonly doc: string;
+  /** Every parameter validate() may read. */
+  readonly spec: ParamSpec;
   validate(params: Params, where: Where): Step;
 }

@@ -3,6 +3,8 @@
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+/** Both forms as one pattern, for the scenario JSON Schema (which cannot tell 2026-02-30 from a real day). */
+export const UTC_PATTERN = `${ISO_DATE.source}|${ISO_DATE_TIME.source}`;
 
 /** Milliseconds since the Unix epoch, or throws an Error naming the expected form. */
 export function parseUtc(text: string): number {

@@ -2,16 +2,28 @@
 import { isScalar, isSeq, type Node } from 'yaml';
 import type { ScenarioContext } from '../context.ts';
 import { formatVirtual } from '../duration.ts';
+import { BYTES, type JsonSchema, type ParamSpec } from '../param-spec.ts';
+
 import type { Params } from '../params.ts';
 import type { Where } from '../source.ts';
 import { BaseStep, failure } from './base.ts';
 
 const hex = (bytes: readonly number[]): string => (bytes.length ? bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ') : '(none)');
 
-/** `[0xFB, 0]`, `"fb 00"`, `"0xfb"` or `251`. */
+const BYTE: JsonSchema = { type: 'integer', minimum: 0, maximum: 255 };
+// A hex string as readBytes reads it: "0x" prefixes and separators dropped, an even number of digits left.
+const HEX_SEPARATOR = '(?:[\\s:,]|0[xX])';
+const HEX_DIGIT = '(?:0(?![xX])|[1-9a-fA-F])';
+/** readBytes' forms, for the scenario JSON Schema. */
+export const BYTES_SCHEMA: JsonSchema = {
+  anyOf: [{ type: 'string', pattern: `^(?:${HEX_SEPARATOR}*${HEX_DIGIT}${HEX_SEPARATOR}*${HEX_DIGIT})*${HEX_SEPARATOR}*$` }, BYTE, { type: 'array', items: BYTE }],
+};
+
+/** `[0xFB, 0]`, `"fb 00"`, `"0xfb"` or `251`; undefined when absent. */
 export function readBytes(p: Params, key: string): number[] | undefined {
+  if (!p.has(key)) return undefined;
   const n = p.node(key);
-  if (n === null) return undefined;
+  if (n === null) return p.fail(key, 'needs a value');
   if (isScalar(n) && typeof n.value === 'string') {
     const digits = n.value.replace(/0x/gi, '').replace(/[\s:,]/g, '');
     if (!/^([0-9a-f]{2})*$/i.test(digits)) p.fail(key, `expected hex bytes like "fb" or "fb 00", got ${JSON.stringify(n.value)}`);
@@ -27,6 +39,14 @@ export function readBytes(p: Params, key: string): number[] | undefined {
 
 export class ExpectSpiStep extends BaseStep {
   static readonly keyword = 'expect-spi';
+  static readonly doc = 'Checks the bytes of the last SS-low window on the SPI bus (at least one of mosi and miso).';
+  static readonly spec: ParamSpec = {
+    params: {
+      mosi: { type: BYTES, doc: 'The bytes the ESP8266 sent: [0xFB], [251], "fb", "fb 00", "0xfb". [] passes only while no byte has crossed the bus.' },
+      miso: { type: BYTES, doc: 'The bytes the ATmega168 answered, in the same forms.' },
+    },
+    anyOf: ['mosi', 'miso'],
+  };
 
   static validate(p: Params, where: Where): ExpectSpiStep {
     const mosi = readBytes(p, 'mosi');

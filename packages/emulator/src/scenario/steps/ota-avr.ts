@@ -10,6 +10,7 @@ import { dirname, resolve } from 'node:path';
 import { otaStatusTopic, MQTT_CLIENT_ID } from '@esphil/esp-model';
 import type { ScenarioContext } from '../context.ts';
 import { StepFailure } from '../errors.ts';
+import { BOOL, COUNT, FILE, oneOf, patterned, TEXT, type ParamSpec } from '../param-spec.ts';
 import type { Params } from '../params.ts';
 import type { Where } from '../source.ts';
 import { readAvrImage, signAvrImage, type SignOptions } from '../../ota/image.ts';
@@ -18,10 +19,25 @@ import { BaseStep, failure } from './base.ts';
 import { readInput } from '../../world/defaults.ts';
 
 const NS_PER_MS = 1_000_000n;
+/** A device signature as the datasheet prints it: three hex bytes, "1E 94 06". */
+const DEVICE_PATTERN = '^\\s*[0-9A-Fa-f]{1,2}\\s+[0-9A-Fa-f]{1,2}\\s+[0-9A-Fa-f]{1,2}\\s*$';
 
 export class OtaAvrStep extends BaseStep {
   static readonly keyword = 'ota-avr';
   static readonly shorthand = 'image';
+  static readonly doc = 'Signs an AVR image with the operator\'s OTA key and sends it to a node built with ota: true (docs/ota.md); fails when the node\'s verdict differs.';
+  static readonly spec: ParamSpec = {
+    params: {
+      image: { type: FILE, doc: 'The .hex or .elf to send, relative to the scenario file.', required: true },
+      expect: { type: TEXT, doc: 'The node\'s verdict: done, or the error code it must answer (bad-signature, bad-hash, wrong-device, too-large...). Default done; stopped with chunks; programming with until.' },
+      key: { type: FILE, doc: 'Sign with this private key file instead of the operator\'s (a rogue key).' },
+      device: { type: patterned('device', DEVICE_PATTERN), doc: 'Three hex bytes naming another part in the manifest, e.g. "1E 95 0F".' },
+      tamper: { type: BOOL, doc: 'Change an image byte after signing.', default: false },
+      chunks: { type: COUNT, doc: 'Send only this many chunks (an interrupted transfer).' },
+      until: { type: oneOf(['programming']), doc: 'programming: return once the node has started writing the AVR.' },
+      'resume-from': { type: COUNT, doc: 'The offset the node must say it already holds.' },
+    },
+  };
 
   static validate(p: Params, where: Where): OtaAvrStep {
     const dir = dirname(resolve(where.src.file));
@@ -40,9 +56,9 @@ export class OtaAvrStep extends BaseStep {
     const key = p.has('key') ? file('key') : undefined;
     let device: SignOptions['device'];
     if (p.has('device')) {
-      const bytes = p.string('device').trim().split(/\s+/).map((b) => Number.parseInt(b, 16));
-      if (bytes.length !== 3 || bytes.some((b) => !(b >= 0 && b <= 0xff))) p.fail('device', 'expected three hex bytes, e.g. "1E 95 0F"');
-      device = bytes as unknown as SignOptions['device'];
+      const text = p.string('device');
+      if (!new RegExp(DEVICE_PATTERN).test(text)) p.fail('device', 'expected three hex bytes, e.g. "1E 95 0F"');
+      device = text.trim().split(/\s+/).map((b) => Number.parseInt(b, 16)) as unknown as SignOptions['device'];
     }
     const tamper = p.bool('tamper', false);
     const chunks = p.has('chunks') ? p.count('chunks') : undefined;

@@ -5,11 +5,12 @@
 import type { ScenarioContext } from '../context.ts';
 import { formatDuration, formatVirtual } from '../duration.ts';
 import { textMatcher, type TextMatcher } from '../matchers.ts';
+import { MATCHER, type ParamSpec } from '../param-spec.ts';
 import type { Params } from '../params.ts';
 import type { Where } from '../source.ts';
 import { jsonValue } from '../../trace/jsonl.ts';
 import { BaseStep, failure, lastFew, quote } from './base.ts';
-import { describeWatch, readWatch, watch, type WatchOptions } from './watch.ts';
+import { describeWatch, readWatch, watch, WATCH_PARAMS, type WatchOptions } from './watch.ts';
 
 type NodeEvent = { tNs: bigint; what: string; detail?: Record<string, unknown> };
 
@@ -22,6 +23,8 @@ const showEvent = (e: NodeEvent): string => `${quote(eventText(e))} at ${formatV
 export class WaitEventStep extends BaseStep {
   static readonly keyword = 'wait-event';
   static readonly shorthand = 'match';
+  static readonly doc = 'Waits for a trace node event (esp-boot, esp-heap, esp-mqtt-connect-failed, wifi-..., broker-...) whose text `what {detail JSON}` matches.';
+  static readonly spec: ParamSpec = { params: { match: { type: MATCHER, doc: 'Text the event must contain, or /regex/flags.', required: true }, ...WATCH_PARAMS } };
 
   static validate(p: Params, where: Where): WaitEventStep {
     const m = p.parsed('match', textMatcher);

@@ -1,11 +1,12 @@
 // `wait-mqtt: {topic: irrigation/#, payload: "2 120"}` waits for a PUBLISH seen at the broker.
 import type { ScenarioContext } from '../context.ts';
 import { formatDuration, formatVirtual } from '../duration.ts';
-import { textMatcher, topicFilterError, topicMatches, type TextMatcher } from '../matchers.ts';
+import { textMatcher, TOPIC_FILTER_PATTERN, topicFilterError, topicMatches, type TextMatcher } from '../matchers.ts';
+import { MATCHER, patterned, TEXT, type ParamSpec } from '../param-spec.ts';
 import type { Params } from '../params.ts';
 import type { Where } from '../source.ts';
 import { BaseStep, failure, lastFew, quote } from './base.ts';
-import { describeWatch, readWatch, watch, type WatchOptions } from './watch.ts';
+import { describeWatch, readWatch, watch, WATCH_PARAMS, type WatchOptions } from './watch.ts';
 
 type Seen = { tNs: bigint; topic: string; payload: Buffer; from: string };
 const showSeen = (m: Seen): string => `${m.topic} ${quote(m.payload.toString('utf8'))} from ${m.from || '?'} at ${formatVirtual(m.tNs)}`;
@@ -13,6 +14,15 @@ const showSeen = (m: Seen): string => `${m.topic} ${quote(m.payload.toString('ut
 export class WaitMqttStep extends BaseStep {
   static readonly keyword = 'wait-mqtt';
   static readonly shorthand = 'topic';
+  static readonly doc = 'Waits for a PUBLISH the broker accepted.';
+  static readonly spec: ParamSpec = {
+    params: {
+      topic: { type: patterned('topic-filter', TOPIC_FILTER_PATTERN), doc: 'A topic filter: + matches one level, # the rest.', required: true },
+      payload: { type: MATCHER, doc: 'Text the payload must contain, or /regex/flags.' },
+      from: { type: TEXT, doc: 'The publishing client\'s id.' },
+      ...WATCH_PARAMS,
+    },
+  };
 
   static validate(p: Params, where: Where): WaitMqttStep {
     const topic = p.string('topic');

@@ -2,6 +2,7 @@
 // state, not an event: when the relays already match, the step passes at once.
 import type { ScenarioContext } from '../context.ts';
 import { formatDuration } from '../duration.ts';
+import { DURATION, ZONES, type ParamSpec } from '../param-spec.ts';
 import type { Params } from '../params.ts';
 import type { Where } from '../source.ts';
 import { BaseStep, failure } from './base.ts';
@@ -11,6 +12,13 @@ import { readZones, sameZones, showZones } from './zones.ts';
 export class WaitRelaysStep extends BaseStep {
   static readonly keyword = 'wait-relays';
   static readonly shorthand = 'zones';
+  static readonly doc = 'Waits until exactly these zones are energised; passes at once when they already are.';
+  static readonly spec: ParamSpec = {
+    params: {
+      zones: { type: ZONES, doc: 'Zones 0..7: [2], [0, 3], 2, none or [].', required: true },
+      timeout: { type: DURATION, doc: 'How long to wait in virtual time.', default: '30s' },
+    },
+  };
 
   static validate(p: Params, where: Where): WaitRelaysStep {
     const zones = readZones(p, 'zones');

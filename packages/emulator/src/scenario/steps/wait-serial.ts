@@ -2,10 +2,11 @@
 import type { ScenarioContext } from '../context.ts';
 import { formatDuration, formatVirtual } from '../duration.ts';
 import { textMatcher, type TextMatcher } from '../matchers.ts';
+import { MATCHER, type ParamSpec } from '../param-spec.ts';
 import type { Params } from '../params.ts';
 import type { Where } from '../source.ts';
 import { BaseStep, failure, lastFew, quote } from './base.ts';
-import { describeWatch, readWatch, watch, type WatchOptions } from './watch.ts';
+import { describeWatch, readWatch, watch, WATCH_PARAMS, type WatchOptions } from './watch.ts';
 
 type Line = { tNs: bigint; text: string };
 const showLine = (l: Line): string => `${quote(l.text)} at ${formatVirtual(l.tNs)}`;
@@ -13,6 +14,8 @@ const showLine = (l: Line): string => `${quote(l.text)} at ${formatVirtual(l.tNs
 export class WaitSerialStep extends BaseStep {
   static readonly keyword = 'wait-serial';
   static readonly shorthand = 'match';
+  static readonly doc = 'Waits for a line on the ESP8266\'s serial port.';
+  static readonly spec: ParamSpec = { params: { match: { type: MATCHER, doc: 'Text the line must contain, or /regex/flags.', required: true }, ...WATCH_PARAMS } };
 
   static validate(p: Params, where: Where): WaitSerialStep {
     const m = p.parsed('match', textMatcher);

@@ -2,6 +2,7 @@
 // cursor while the world runs, so each event is tested once however long the wait.
 import type { ScenarioContext } from '../context.ts';
 import { formatDuration } from '../duration.ts';
+import { BOOL, DURATION, oneOf, type ParamDecl } from '../param-spec.ts';
 import type { Params } from '../params.ts';
 
 export const DEFAULT_TIMEOUT_NS = 30_000_000_000n;
@@ -14,10 +15,19 @@ export interface WatchOptions {
   absent: boolean;
 }
 
+const SINCE = ['step', 'boot'] as const;
+
+/** The parameters readWatch reads, for the specs of the wait steps. */
+export const WATCH_PARAMS: Record<string, ParamDecl> = {
+  timeout: { type: DURATION, doc: 'How long to wait in virtual time.', default: '30s' },
+  since: { type: oneOf(SINCE), doc: 'step: only events after the step starts; boot: everything since the world was built.', default: 'step' },
+  absent: { type: BOOL, doc: 'Pass when nothing matches for the whole timeout; fail at the first match.', default: false },
+};
+
 export function readWatch(p: Params): WatchOptions {
   return {
     timeoutNs: p.duration('timeout', DEFAULT_TIMEOUT_NS),
-    since: p.oneOf('since', ['step', 'boot'] as const, 'step'),
+    since: p.oneOf('since', SINCE, 'step'),
     absent: p.bool('absent', false),
   };
 }

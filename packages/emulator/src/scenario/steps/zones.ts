@@ -1,9 +1,16 @@
 // Relay zone sets as written in scenarios: `[2]`, `[0, 3]`, `2`, `none` or `[]`.
 import { isScalar, isSeq, type Node } from 'yaml';
+import type { JsonSchema } from '../param-spec.ts';
 import type { Params } from '../params.ts';
 
 /** The relay board has eight zones, PD0..PD7 (docs/architecture.md, ATmega168 slave). */
 export const ZONES = 8;
+
+const ZONE: JsonSchema = { type: 'integer', minimum: 0, maximum: ZONES - 1 };
+/** readZones' forms, for the scenario JSON Schema. */
+export const ZONES_SCHEMA: JsonSchema = {
+  anyOf: [{ const: 'none' }, ZONE, { type: 'array', items: ZONE, uniqueItems: true }],
+};
 
 export function readZones(p: Params, key: string): number[] {
   const n = p.node(key);
