@@ -54,15 +54,14 @@ describe('esphil run', () => {
 
   it('exits 1 when a scenario fails, naming expected, seen and the virtual time', async () => {
     const bad = join(dir, 'expects-3.yaml');
-    writeFileSync(
-      bad,
-      readFileSync(zoneOnOff, 'utf8').replace(/expect-relays: \[2\]/, 'expect-relays: [3]'),
-    );
+    const text = readFileSync(zoneOnOff, 'utf8').replace(/expect-relays: \[2\]/, 'expect-relays: [3]');
+    writeFileSync(bad, text);
+    const line = text.split('\n').findIndex((l) => l.includes('expect-relays: [3]')) + 1;
     const r = await esphil(['run', bad]);
     expect(r.code).toBe(1);
     // expected, seen, the virtual time (after the 118 s delay, so minute 2), the step's place, the rest skipped
     expect(r.stdout).toMatch(/✗ expect-relays \[3\]\n\s+expected relays \[3\] energised, saw \[2\] \(t=T\+0:02:0\d\.\d{3}\)\n/);
-    expect(r.stdout).toContain(`at ${bad}:17:5`);
+    expect(r.stdout).toContain(`at ${bad}:${line}:5`);
     expect(r.stdout).toContain('3 steps skipped');
     expect(r.stdout).toMatch(/failed at step 11 of 14/);
   }, 180_000);
