@@ -6,26 +6,13 @@
 // node, one TLS handshake). `_cpu_ms` is the child's user+sys CPU time (Linux
 // /proc, 10 ms ticks): less sensitive than wall time to a busy machine.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES } from '../src/world/defaults.ts';
 import { realNow } from '../src/world/clock.ts';
-import { median, report } from './report.ts';
+import { childrenCpuMs, median, report } from './report.ts';
 
 const RUNS = 5;
 const cli = join(import.meta.dirname, '..', 'bin', 'esphil.js');
-// utime, stime, cutime, cstime of /proc/self/stat (fields 14-17), in clock ticks of 10 ms.
-const TICK_MS = 10;
-const PROC_STAT = '/proc/self/stat';
-
-/** User+sys CPU of the waited-for children so far, ms; undefined where /proc is not. */
-function childrenCpuMs(): number | undefined {
-  if (!existsSync(PROC_STAT)) return undefined;
-  const fields = readFileSync(PROC_STAT, 'utf8').replace(/^.*\) /, '').split(' ');
-  // After "pid (comm) ", field 3 is the state: cutime and cstime are fields 16 and 17.
-  return (Number(fields[13]) + Number(fields[14])) * TICK_MS;
-}
-
 function timedRuns(args: string[]): { wall: number[]; cpu: number[] } {
   const wall: number[] = [];
   const cpu: number[] = [];
