@@ -24,8 +24,8 @@ export interface PausableSource {
 }
 
 export class AedesInflow {
-  /** Whole packets read from the client, not yet given to aedes. */
-  private waiting: Buffer[] = [];
+  /** Whole packets read from the client, not yet given to aedes, and actions waiting their turn (after()). */
+  private waiting: (Buffer | (() => void))[] = [];
   /** Sizes of the packets inside aedes, oldest first (aedes mostly finishes them in order). */
   private inside: number[] = [];
   private insideBytes = 0;
@@ -40,6 +40,16 @@ export class AedesInflow {
   /** A whole packet from the client. */
   give(raw: Buffer): void {
     this.waiting.push(raw);
+    this.pump();
+  }
+
+  /**
+   * Runs `action` once every packet given before it has been handled: mosquitto
+   * handles a client's packets one after another, so a CONNECT is answered
+   * before a bad packet right behind it closes the connection.
+   */
+  after(action: () => void): void {
+    this.waiting.push(action);
     this.pump();
   }
 
@@ -59,11 +69,18 @@ export class AedesInflow {
 
   private pump(): void {
     if (this.stopped) return;
-    while (this.waiting.length > 0 && (this.insideBytes === 0 || this.insideBytes + this.waiting[0]!.length <= this.limitBytes)) {
-      const raw = this.waiting.shift()!;
-      this.inside.push(raw.length);
-      this.insideBytes += raw.length;
-      this.deliver(raw);
+    for (let next = this.waiting[0]; next !== undefined; next = this.waiting[0]) {
+      if (typeof next === 'function') {
+        if (this.insideBytes > 0) break;
+        this.waiting.shift();
+        next();
+      } else {
+        if (this.insideBytes > 0 && this.insideBytes + next.length > this.limitBytes) break;
+        this.waiting.shift();
+        this.inside.push(next.length);
+        this.insideBytes += next.length;
+        this.deliver(next);
+      }
       if (this.stopped) return;
     }
     if (this.waiting.length > 0) this.source.pause();

@@ -66,6 +66,8 @@ export class Connection {
   private readonly fromClient = new FrameDecoder();
   private readonly fromAedes = new FrameDecoder();
   private closed = false;
+  /** A protocol error is waiting for aedes to handle the packets before it: the rest of the stream is ignored. */
+  private failing = false;
   private verdict: Verdict | null = null;
   /** A TLS 1.2 fatal alert went out and the transport was ended (onKeylog). */
   private alertSent = false;
@@ -186,6 +188,7 @@ export class Connection {
   }
 
   private toBroker(chunk: Buffer): void {
+    if (this.failing) return;
     let frames: Buffer[];
     try {
       frames = this.inbound.push(chunk);
@@ -211,7 +214,7 @@ export class Connection {
       }
       if (packet.cmd === 'publish' || packet.cmd === 'subscribe' || packet.cmd === 'unsubscribe') {
         const bad = rawTopicStrings(raw).map(mqttUtf8Problem).find((p) => p !== null);
-        if (bad) return this.protocolError(`${packet.cmd.toUpperCase()} topic ${bad}`);
+        if (bad) return this.protocolErrorInTurn(`${packet.cmd.toUpperCase()} topic ${bad}`);
       }
       this.record('to-broker', packet, raw);
       const refusal = packet.cmd === 'connect' ? connectRefusal(packet, this.host.config) : null;
@@ -286,6 +289,13 @@ export class Connection {
         ? { denied: true as const }
         : {}),
     });
+  }
+
+  /** A protocol error judged once aedes has handled the packets before it; nothing more is read meanwhile. */
+  private protocolErrorInTurn(reason: string): void {
+    this.failing = true;
+    this.tls.pause();
+    this.inflow!.after(() => this.protocolError(reason));
   }
 
   private protocolError(reason: string): void {

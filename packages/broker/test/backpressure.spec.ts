@@ -62,4 +62,15 @@ describe('backpressure (a client is read no faster than aedes takes its packets)
     }
     expect(got).toEqual([...Array.from({ length: COUNT }, (_, i) => i), -1]);
   });
+
+  it('a bad packet right behind CONNECT, in the same TLS record, closes the connection only after the CONNACK (mosquitto handles packets in turn)', async () => {
+    tb = await startFixtureBroker();
+    const c = await dial(tb.broker, { cert: 'operator.crt' });
+    const connect = mqtt.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: 'in-turn', keepalive: 15 });
+    const badTopic = mqtt.generate(publish('irrigation/zone\0/on', Buffer.from('2 60'), 1, 5));
+    c.socket.write(Buffer.concat([connect, badTopic]));
+    await c.whenClosed();
+    expect(c.received.map((p) => p.cmd)).toEqual(['connack']);
+    expect(tb.events.find((e) => e.what === 'protocol-error')?.detail.reason).toMatch(/^PUBLISH topic /);
+  });
 });

@@ -54,6 +54,9 @@ export class FrameDecoder {
     }
     const packet = this.packet as Packet | undefined;
     const error = this.error as Error | undefined; // set by the parser's events during parse()
+    // Not kept past this call: an idle connection would otherwise hold its last (maybe 1 MB) packet.
+    this.packet = undefined;
+    this.error = undefined;
     if (error) throw new MqttDecodeError(type, error.message);
     if (!packet) throw new MqttDecodeError(type, 'incomplete packet');
     return packet;
