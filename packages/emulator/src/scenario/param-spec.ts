@@ -60,9 +60,13 @@ export const ZONES = defined('zones');
 /** Bytes: `[0xFB]`, `251`, `"fb 00"` (steps/expect-spi.ts). */
 export const BYTES = defined('bytes');
 
-/** A string matching `pattern`, e.g. an MQTT topic. */
-export function patterned(kind: string, pattern: string): ParamType {
-  return stringOf(kind, pattern);
+/**
+ * A string matching `pattern`, e.g. an MQTT topic. `message` is what an editor says
+ * when it does not match (the YAML language server's patternErrorMessage) instead of
+ * showing the regular expression.
+ */
+export function patterned(kind: string, pattern: string, message: string): ParamType {
+  return { kind, schema: { ...stringOf(kind, pattern).schema, patternErrorMessage: message } };
 }
 
 /**

@@ -1,21 +1,16 @@
 // The shipped scenario JSON Schema: current with the declarations, pointed at by
 // every shipped scenario, and accepting each of them.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { scenarioFiles } from '../cli/select.ts';
 import { FIXTURES, REPO_ROOT } from '../world/defaults.ts';
-import { SCHEMA_FILE, scenarioSchema, scenarioSchemaText } from './schema.ts';
+import { EDITOR_KEYWORDS, SCHEMA_FILE, scenarioSchema, scenarioSchemaText } from './schema.ts';
 
 const MODELINE = /^# yaml-language-server: \$schema=(\S+)\n/;
 
-/** Every scenario the repository ships: fixtures/scenarios and its folders. */
-export function shippedScenarios(dir = join(FIXTURES, 'scenarios')): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? shippedScenarios(join(dir, e.name)) : e.name.endsWith('.yaml') ? [join(dir, e.name)] : [],
-  );
-}
 
 describe('scenario JSON Schema', () => {
   it('the committed file is what the step and node declarations generate (pnpm schema rewrites it)', () => {
@@ -23,12 +18,13 @@ describe('scenario JSON Schema', () => {
   });
 
   it('is a valid draft-07 schema', () => {
-    const ajv = new Ajv({ allErrors: true });
+    const ajv = new Ajv({ allErrors: true, keywords: EDITOR_KEYWORDS });
     expect(ajv.validateSchema(scenarioSchema()), JSON.stringify(ajv.errors)).toBe(true);
   });
 
-  const files = shippedScenarios();
-  const validate = new Ajv({ allErrors: true }).compile(scenarioSchema());
+  // Every scenario the repository ships, found as `esphil run fixtures/scenarios` finds them.
+  const files = scenarioFiles([join(FIXTURES, 'scenarios')]);
+  const validate = new Ajv({ allErrors: true, keywords: EDITOR_KEYWORDS }).compile(scenarioSchema());
   it('finds the shipped scenarios', () => expect(files.length).toBeGreaterThan(30));
 
   it.each(files.map((f) => [relative(REPO_ROOT, f), f]))('%s starts with a modeline naming the schema, and the schema accepts it', (_, file) => {

@@ -23,14 +23,14 @@ import { parseScenario, SCENARIO_SPEC } from '../../src/scenario/loader.ts';
 import { textMatcher } from '../../src/scenario/matchers.ts';
 import { NODE_SPEC } from '../../src/scenario/node-config.ts';
 import { satisfiedBy, type ParamDecl, type ParamSpec } from '../../src/scenario/param-spec.ts';
-import { scenarioSchema } from '../../src/scenario/schema.ts';
+import { EDITOR_KEYWORDS, scenarioSchema } from '../../src/scenario/schema.ts';
 import { STEP_CLASSES } from '../../src/scenario/steps/index.ts';
 import { FIXTURES } from '../../src/world/defaults.ts';
 import { runs } from '../../../../scripts/reliability/fuzz.ts';
 
 /** Where the generated files claim to be: relative paths resolve against fixtures/scenarios. */
 const FILE = join(FIXTURES, 'scenarios', 'generated.yaml');
-const validate = new Ajv({ allErrors: true }).compile(scenarioSchema());
+const validate = new Ajv({ allErrors: true, keywords: EDITOR_KEYWORDS }).compile(scenarioSchema());
 
 type Value = unknown;
 type Doc = Record<string, Value>;

@@ -16,7 +16,7 @@ export class ExpectPinStep extends BaseStep {
   static readonly doc = 'Checks one pin\'s level now.';
   static readonly spec: ParamSpec = {
     params: {
-      pin: { type: patterned('pin', PIN_PATTERN), doc: 'chip:pin — avr:PB0..avr:PD7, avr:RESET, esp:GPIO0..esp:GPIO16.', required: true },
+      pin: { type: patterned('pin', PIN_PATTERN, 'chip:pin: avr:PB0..avr:PD7, avr:RESET or esp:GPIO0..esp:GPIO16'), doc: 'chip:pin — avr:PB0..avr:PD7, avr:RESET, esp:GPIO0..esp:GPIO16.', required: true },
       level: { type: oneOf(LEVEL_WORDS), doc: '0, 1, low or high.', required: true },
     },
   };

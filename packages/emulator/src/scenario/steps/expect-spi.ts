@@ -16,7 +16,11 @@ const HEX_SEPARATOR = '(?:[\\s:,]|0[xX])';
 const HEX_DIGIT = '(?:0(?![xX])|[1-9a-fA-F])';
 /** readBytes' forms, for the scenario JSON Schema. */
 export const BYTES_SCHEMA: JsonSchema = {
-  anyOf: [{ type: 'string', pattern: `^(?:${HEX_SEPARATOR}*${HEX_DIGIT}${HEX_SEPARATOR}*${HEX_DIGIT})*${HEX_SEPARATOR}*$` }, BYTE, { type: 'array', items: BYTE }],
+  anyOf: [
+    { type: 'string', pattern: `^(?:${HEX_SEPARATOR}*${HEX_DIGIT}${HEX_SEPARATOR}*${HEX_DIGIT})*${HEX_SEPARATOR}*$`, patternErrorMessage: 'hex bytes, e.g. "fb" or "fb 00"' },
+    BYTE,
+    { type: 'array', items: BYTE },
+  ],
 };
 
 /** `[0xFB, 0]`, `"fb 00"`, `"0xfb"` or `251`; undefined when absent. */

@@ -31,7 +31,7 @@ export class OtaAvrStep extends BaseStep {
       image: { type: FILE, doc: 'The .hex or .elf to send, relative to the scenario file.', required: true },
       expect: { type: TEXT, doc: 'The node\'s verdict: done, or the error code it must answer (bad-signature, bad-hash, wrong-device, too-large...). Default done; stopped with chunks; programming with until.' },
       key: { type: FILE, doc: 'Sign with this private key file instead of the operator\'s (a rogue key).' },
-      device: { type: patterned('device', DEVICE_PATTERN), doc: 'Three hex bytes naming another part in the manifest, e.g. "1E 95 0F".' },
+      device: { type: patterned('device', DEVICE_PATTERN, 'three hex bytes, e.g. "1E 95 0F"'), doc: 'Three hex bytes naming another part in the manifest, e.g. "1E 95 0F".' },
       tamper: { type: BOOL, doc: 'Change an image byte after signing.', default: false },
       chunks: { type: COUNT, doc: 'Send only this many chunks (an interrupted transfer).' },
       until: { type: oneOf(['programming']), doc: 'programming: return once the node has started writing the AVR.' },

@@ -15,7 +15,7 @@ export class PublishStep extends BaseStep {
   static readonly doc = 'Publishes as the operator client (operator.crt).';
   static readonly spec: ParamSpec = {
     params: {
-      topic: { type: patterned('topic', TOPIC_NAME_PATTERN), doc: 'The topic name, without + or #.', required: true },
+      topic: { type: patterned('topic', TOPIC_NAME_PATTERN, 'a topic name: not empty, without + or #'), doc: 'The topic name, without + or #.', required: true },
       payload: { type: TEXT, doc: 'The payload as text, sent as UTF-8.' },
       'payload-hex': { type: BYTES, doc: 'The payload\'s exact bytes, as expect-spi writes them: "32 00 20 31".' },
       qos: { type: oneOf(QOS), doc: 'MQTT QoS 0, 1 or 2.', default: 0 },

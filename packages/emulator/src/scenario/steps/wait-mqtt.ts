@@ -17,7 +17,7 @@ export class WaitMqttStep extends BaseStep {
   static readonly doc = 'Waits for a PUBLISH the broker accepted.';
   static readonly spec: ParamSpec = {
     params: {
-      topic: { type: patterned('topic-filter', TOPIC_FILTER_PATTERN), doc: 'A topic filter: + matches one level, # the rest.', required: true },
+      topic: { type: patterned('topic-filter', TOPIC_FILTER_PATTERN, 'a topic filter: + stands for a whole level, # for the whole last level'), doc: 'A topic filter: + matches one level, # the rest.', required: true },
       payload: { type: MATCHER, doc: 'Text the payload must contain, or /regex/flags.' },
       from: { type: TEXT, doc: 'The publishing client\'s id.' },
       ...WATCH_PARAMS,
