@@ -38,6 +38,8 @@ const AVR_SLICE_NS = 1_000_000n;
 
 const earliest = (a: bigint | null, b: bigint | null): bigint | null => (a === null ? b : b === null || a <= b ? a : b);
 const nextTurn = (): Promise<void> => new Promise((resolve) => realSetImmediate(resolve));
+/** Whether a setImmediate callback is queued besides the one running (Node counts only those not yet run). */
+const immediatePending = (): boolean => process.getActiveResourcesInfo().includes('Immediate');
 
 export interface RelayChange {
   tNs: bigint;
@@ -65,6 +67,8 @@ export class World implements ScenarioContext {
   /** ESP I/O wake-ups and broker packets: real I/O the network counters cannot see. */
   private ioActivity = 0;
   private closed = false;
+  /** Every byte of the world moves over in-memory streams: settle() can tell exactly when they stop. */
+  private readonly exactSettle: boolean;
   /** Set when the node talks to an outside broker: virtual time follows the wall clock from `origin`. */
   private readonly pacer: { origin: { wallMs: number; ns: bigint } | null } | null;
   /** Why the last connection to the outside broker could not be made (TCP level), until the next attempt. */
@@ -80,6 +84,7 @@ export class World implements ScenarioContext {
   private constructor(readonly config: WorldConfig) {
     this.clock = new VirtualClock(config.startUtcMs);
     this.pacer = config.outsideBroker ? { origin: null } : null;
+    this.exactSettle = config.transport === 'memory' && !config.outsideBroker;
     this.avr = new ATmega168();
     if (config.avrElf) this.avr.loadProgram(config.avrElf.elf.flash);
     else this.avr.loadHex(config.avrHex.text, config.avrHex.file);
@@ -265,12 +270,20 @@ export class World implements ScenarioContext {
 
   // ---- the event loop ----
 
-  /** Lets real I/O (TLS over stream pairs, aedes) run until no byte moves. */
+  /**
+   * Lets real I/O (TLS over stream pairs, aedes) run until no byte moves. Over in-memory
+   * streams that moment is known exactly: once no setImmediate callback is waiting (Node
+   * drains nextTicks and promises between callbacks, and js_stream_socket completes each
+   * write from one), nothing is left that could run before the world's own next step, and
+   * quiet rounds would only spin. So a PINGRESP or PUBLISH that reached the ESP is read by
+   * it in the very next turn, one round later, in the state the quiet rounds would have left.
+   */
   private async settle(): Promise<void> {
     let quiet = 0;
     let mark = this.net.activity + this.ioActivity;
     while (quiet < SETTLE_QUIET_ROUNDS) {
       await nextTurn();
+      if (this.exactSettle && !immediatePending()) return;
       const now = this.net.activity + this.ioActivity;
       if (now !== mark) {
         mark = now;
