@@ -126,8 +126,9 @@ export class Machine {
     this.cpu.markRunning();
     try {
       await this.sketch.setup();
+      const wakeNs = (): bigint | null => this.sketch.idleWakeNs();
       for (;;) {
-        await this.cpu.idle(() => this.sketch.idleWakeNs());
+        await this.cpu.idle(wakeNs);
         await this.sketch.loop();
       }
     } catch (e) {

@@ -170,9 +170,12 @@ export class Cpu {
    * does something when I/O happened or a timer the sketch reported falls due.
    */
   async idle(wakeNs: () => bigint | null): Promise<void> {
-    await this.block(() => this.dirty, wakeNs);
+    await this.block(this.isDirty, wakeNs);
     this.dirty = false;
   }
+
+  /** idle()'s condition, made once: every loop() pass waits on it. */
+  private readonly isDirty = (): boolean => this.dirty;
 
   /** Power-off or reset: drop every pending wait and timer; stale callbacks become no-ops. */
   halt(): void {

@@ -182,14 +182,17 @@ export class IrrigationSketch {
     const { cpu, pubsub } = this.env;
     if (!this.setupWifi.isReadyForProcessing()) return this.setupWifi.wakeNs();
     const now = this.millis();
-    const after = (ms: number | null) => (ms === null ? null : cpu.nsAfterMillis(ms));
-    const cands: (bigint | null)[] = [
-      pubsub.nextWakeNs() ?? after(this.waitToRetry.remaining(now) ?? 0),
-      after(this.zones.nextDeadlineMs(now)),
-      after(this.startupTest?.remaining(now) ?? null),
-    ];
-    let best: bigint | null = null;
-    for (const c of cands) if (c !== null && (best === null || c < best)) best = c;
+    // Asked several times per world turn: no closures or arrays on this path.
+    const mqtt = pubsub.nextWakeNs() ?? cpu.nsAfterMillis(this.waitToRetry.remaining(now) ?? 0);
+    const zone = this.zones.nextDeadlineMs(now);
+    const test = this.startupTest?.remaining(now) ?? null;
+    let best = mqtt;
+    if (zone !== null) best = earlier(best, cpu.nsAfterMillis(zone));
+    if (test !== null) best = earlier(best, cpu.nsAfterMillis(test));
     return best;
   }
+}
+
+function earlier(a: bigint, b: bigint): bigint {
+  return b < a ? b : a;
 }

@@ -43,6 +43,8 @@ export class PubSubClient {
   private lastOutActivity = 0;
   private pingOutstanding = false;
   private readonly events: ((e: PubSubEvent) => void)[] = [];
+  /** note(), bound once: readPacket() takes it for every incoming packet. */
+  private readonly noteRead = (kind: PubSubEventKind, detail: string): void => this.note(kind, detail);
 
   constructor(
     private readonly cpu: Cpu,
@@ -210,6 +212,11 @@ export class PubSubClient {
   private dispatch(len: number, t: number): void {
     const raw = this.buffer.subarray(0, len);
     const type = raw[0]! & 0xf0;
+    // The keep-alive answer, d0 00, is always well formed: no parser needs building for it.
+    if (len === 2 && raw[0] === MQTTPINGRESP && raw[1] === 0) {
+      this.pingOutstanding = false;
+      return;
+    }
     const parsed = this.parse(raw);
     if (!parsed) return;
     if (type === MQTTPUBLISH) {
@@ -251,7 +258,7 @@ export class PubSubClient {
 
   /** readPacket() with the C++'s reaction to a bad remaining length: kill the connection. */
   private async readPacket(): Promise<ReadResult> {
-    const r = await readPacket(this.cpu, this.client, this.buffer, this.socketTimeout, (kind, detail) => this.note(kind, detail));
+    const r = await readPacket(this.cpu, this.client, this.buffer, this.socketTimeout, this.noteRead);
     if (r.badLength) {
       this._state = MQTT_DISCONNECTED;
       this.client.stop();

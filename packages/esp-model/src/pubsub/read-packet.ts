@@ -21,26 +21,23 @@ export function deadlineAfterMillis(cpu: Cpu, startMillis: number, ms: number): 
   return cpu.nsAfterMillis(Math.max(0, ms - elapsed));
 }
 
-export async function readPacket(
-  cpu: Cpu,
-  client: MqttTransport,
-  buf: Uint8Array,
-  socketTimeoutS: number,
-  note: (kind: PubSubEventKind, detail: string) => void,
-): Promise<ReadResult> {
-  const readByte = async (): Promise<number | null> => {
-    if (client.available() > 0) return client.read();
-    const start = cpu.millis();
-    const ok = await cpu.block(() => client.available() > 0, deadlineAfterMillis(cpu, start, socketTimeoutS * 1000));
-    if (!ok) {
-      note('read-timeout', `no byte from broker within ${socketTimeoutS} s`);
-      return null;
-    }
-    return client.read();
-  };
+type Note = (kind: PubSubEventKind, detail: string) => void;
 
+/** readByte(): the next byte, waiting up to the socket timeout for one; null on timeout. */
+async function readByte(cpu: Cpu, client: MqttTransport, socketTimeoutS: number, note: Note): Promise<number | null> {
+  if (client.available() > 0) return client.read();
+  const start = cpu.millis();
+  const ok = await cpu.block(() => client.available() > 0, deadlineAfterMillis(cpu, start, socketTimeoutS * 1000));
+  if (!ok) {
+    note('read-timeout', `no byte from broker within ${socketTimeoutS} s`);
+    return null;
+  }
+  return client.read();
+}
+
+export async function readPacket(cpu: Cpu, client: MqttTransport, buf: Uint8Array, socketTimeoutS: number, note: Note): Promise<ReadResult> {
   let len = 0;
-  const first = await readByte();
+  const first = await readByte(cpu, client, socketTimeoutS, note);
   if (first === null) return { len: 0, llen: 0 };
   buf[len++] = first;
   const isPublish = (first & 0xf0) === MQTTPUBLISH;
@@ -52,7 +49,7 @@ export async function readPacket(
       note('malformed', 'remaining length longer than 4 bytes');
       return { len: 0, llen: 0, badLength: true };
     }
-    const d = await readByte();
+    const d = await readByte(cpu, client, socketTimeoutS, note);
     if (d === null) return { len: 0, llen: 0 };
     digit = d;
     buf[len++] = digit;
@@ -64,7 +61,7 @@ export async function readPacket(
   if (isPublish) {
     // The topic length is read into the buffer up front (the C++ uses it for stream skipping).
     for (let k = 0; k < 2; k++) {
-      const b = await readByte();
+      const b = await readByte(cpu, client, socketTimeoutS, note);
       if (b === null) return { len: 0, llen };
       buf[len++] = b;
     }
@@ -72,7 +69,7 @@ export async function readPacket(
   }
   let idx = len;
   for (let i = start; i < length; i++) {
-    const b = await readByte();
+    const b = await readByte(cpu, client, socketTimeoutS, note);
     if (b === null) return { len: 0, llen };
     if (len < buf.length) buf[len++] = b;
     idx++;
