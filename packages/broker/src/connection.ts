@@ -16,7 +16,9 @@ import { AedesInflow } from './aedes-inflow.ts';
 import { OutboundQueue } from './outbound-queue.ts';
 import { MqttFramer, type DroppedPublish } from './mqtt/framer.ts';
 import { publishDenied } from './policy.ts';
-import { SSL_AD_HANDSHAKE_FAILURE, alertFor, tls12FatalAlert } from './tls/alerts.ts';
+import { SSL_AD_CERTIFICATE_REQUIRED, SSL_AD_HANDSHAKE_FAILURE, alertFor, tls12FatalAlert } from './tls/alerts.ts';
+import { OutboundHold } from './tls/outbound-hold.ts';
+import { tls13FatalAlert } from './tls/tls13-alert.ts';
 import { verifyClientChain, type TrustStore } from './tls/verify.ts';
 import type { BrokerClock, BrokerEvent, CaptureRecord, Endpoint } from './types.ts';
 
@@ -56,6 +58,10 @@ export class Connection {
   /** Set once aedes has accepted the CONNECT. */
   mqttConnected = false;
   private readonly tls: TLSSocket;
+  /** Between the TLS server and the transport: holds the server's answer to a TLS 1.3 client flight until it is judged. */
+  private readonly hold: OutboundHold;
+  /** TLS 1.3 only: the server application traffic secret, from the keylog line SERVER_TRAFFIC_SECRET_0. */
+  private serverTrafficSecret: Buffer | null = null;
   private mqtt: Duplex | null = null;
   /** Whole packets from the client on their way into aedes, no faster than aedes handles them. */
   private inflow: AedesInflow | null = null;
@@ -69,7 +75,7 @@ export class Connection {
   /** A protocol error is waiting for aedes to handle the packets before it: the rest of the stream is ignored. */
   private failing = false;
   private verdict: Verdict | null = null;
-  /** A TLS 1.2 fatal alert went out and the transport was ended (onKeylog). */
+  /** A fatal alert went out and the transport was ended (onKeylog for TLS 1.2, onSecure for TLS 1.3). */
   private alertSent = false;
   /** The client ended its side first (its FIN / EOF), as opposed to the broker closing. */
   private peerEnded = false;
@@ -85,7 +91,8 @@ export class Connection {
     secureContext: SecureContext,
   ) {
     // TLSSocket takes any Duplex at run time; its typings only name net.Socket.
-    this.tls = new TLSSocket(stream as unknown as Socket, {
+    this.hold = new OutboundHold(stream);
+    this.tls = new TLSSocket(this.hold as unknown as Socket, {
       isServer: true,
       secureContext,
       requestCert: true,
@@ -108,6 +115,8 @@ export class Connection {
   }
 
   private onTlsError(err: NodeJS.ErrnoException): void {
+    // OpenSSL's own alert, if it wrote one, leaves as it would from mosquitto.
+    this.hold.release();
     if (this.mqtt === null && !this.closed) {
       this.refuse(err.code ?? 'TLS_ERROR', err.message);
     } else {
@@ -128,9 +137,11 @@ export class Connection {
     const { config, trust, clock } = this.host;
     const leaf = this.tls.getPeerCertificate(true);
     if (!leaf || !leaf.raw) {
-      // OpenSSL with SSL_VERIFY_FAIL_IF_NO_PEER_CERT: "peer did not return a certificate".
+      // OpenSSL with SSL_VERIFY_FAIL_IF_NO_PEER_CERT: "peer did not return a certificate";
+      // TLS 1.3 has an alert of its own for it (RFC 8446 §4.4.2.4).
+      const alert = this.serverTrafficSecret ? SSL_AD_CERTIFICATE_REQUIRED : SSL_AD_HANDSHAKE_FAILURE;
       this.verdict = config.requireCertificate
-        ? { ok: false, code: 'NO_CLIENT_CERTIFICATE', reason: 'peer did not return a certificate', alert: SSL_AD_HANDSHAKE_FAILURE }
+        ? { ok: false, code: 'NO_CLIENT_CERTIFICATE', reason: 'peer did not return a certificate', alert }
         : { ok: true, identity: null, subject: null };
     } else {
       const r = verifyClientChain(peerChain(leaf), trust, clock.utcMs());
@@ -144,22 +155,41 @@ export class Connection {
    * Certificate/ClientKeyExchange flight, before its own ChangeCipherSpec. A
    * refusal here can still send a plaintext fatal alert and end the stream,
    * which is what mosquitto (OpenSSL) does; the client's handshake fails.
-   * TLS 1.3 clients are judged in onSecure(), after the handshake.
+   * TLS 1.3: the server logs SERVER_TRAFFIC_SECRET_0 while it builds its own
+   * flight; the client's certificate comes after it and is judged in onSecure().
    */
   private onKeylog(line: Buffer): void {
-    if (this.verdict || this.closed || line.toString('latin1', 0, 14) !== 'CLIENT_RANDOM ') return;
+    if (this.verdict || this.closed) return;
+    const text = line.toString('latin1');
+    if (text.startsWith('SERVER_TRAFFIC_SECRET_0 ')) {
+      this.serverTrafficSecret = Buffer.from(text.trim().split(' ')[2]!, 'hex');
+      this.hold.holdAfterClientFlight();
+      return;
+    }
+    if (!text.startsWith('CLIENT_RANDOM ')) return;
     const v = this.judge();
     if (v.ok) return;
-    this.stream.write(tls12FatalAlert(v.alert));
+    this.sendAlert(tls12FatalAlert(v.alert));
+    this.refuse(v.code, v.reason);
+  }
+
+  /** Writes a fatal alert record of the broker's own in place of anything the TLS server would still send, and ends the transport. */
+  private sendAlert(record: Buffer): void {
+    this.hold.seal();
+    this.stream.write(record);
     this.stream.end();
     this.alertSent = true;
-    this.refuse(v.code, v.reason);
   }
 
   private onSecure(): void {
     if (this.closed) return; // stopped or refused mid-handshake
     const v = this.judge();
-    if (!v.ok) return this.refuse(v.code, v.reason);
+    if (!v.ok) {
+      // TLS 1.3, as OpenSSL refuses after its Finished: the first record under the server's application key.
+      if (this.serverTrafficSecret) this.sendAlert(tls13FatalAlert(this.tls.getCipher().standardName, this.serverTrafficSecret, v.alert));
+      return this.refuse(v.code, v.reason);
+    }
+    this.hold.release();
     this.identity = v.identity;
     this.subject = v.subject;
     const mqtt = new Duplex({

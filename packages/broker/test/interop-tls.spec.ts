@@ -1,13 +1,16 @@
 // TLS parity with Debian's mosquitto 2.0, both running the same conf file (the
-// one `esphil certs` writes, fixtures/pki): the suites a listener accepts and
-// the suite it picks.
+// one `esphil certs` writes, fixtures/pki): the suites a listener accepts, the
+// suite it picks, and the alert a TLS 1.3 client gets for a bad certificate.
 import { execFileSync } from 'node:child_process';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBroker, loadMosquittoConf } from '../src/index.ts';
-import { fixedClock, pem } from './helpers.ts';
-import { missingTools, startMosquitto } from './tools.ts';
+import { join } from 'node:path';
+import { taggedBlock, updateBlock } from '../../../test/markdown.ts';
+import { PKI, fixedClock, pem } from './helpers.ts';
+import { missingTools, runTool, startMosquitto } from './tools.ts';
 
+const README = join(import.meta.dirname, '../README.md');
 const skip = missingTools('mosquitto', 'mosquitto_pub', 'openssl') !== null;
 
 /** Every suite this OpenSSL knows, by protocol: TLS 1.3 suites, and the rest (usable in TLS 1.2). */
@@ -118,8 +121,12 @@ for (const [label, extra] of [
       expect(e).toEqual(m);
       const accepted = Object.keys(e).filter((s) => e[s] === 'accepted');
       expect(accepted.length).toBeGreaterThan(0);
-      // What Node would accept by default, and mosquitto does not.
-      if (extra.length === 0) expect(accepted.filter((s) => /CCM|ARIA/.test(s))).toEqual([]);
+      if (extra.length === 0) {
+        // What Node would accept by default, and mosquitto does not.
+        expect(accepted.filter((s) => /CCM|ARIA/.test(s))).toEqual([]);
+        const block = taggedBlock(README, 'text', 'tls12-suites');
+        if (!updateBlock(block, accepted.join('\n'))) expect(block.body).toBe(accepted.join('\n'));
+      }
     });
 
     it('accept the same TLS 1.3 suites', async () => {
@@ -138,3 +145,58 @@ for (const [label, extra] of [
     });
   });
 }
+
+// mosquitto 2.0 with `tls_version tlsv1.2` still speaks TLS 1.3; there the client's certificate
+// is judged after the server's Finished, and the refusal is an encrypted alert.
+const TLS13_REFUSALS = [
+  [undefined, 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', 'tlsv13 alert certificate required'],
+  ['node-expired', 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED', 'sslv3 alert certificate expired'],
+  ['node-revoked', 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_REVOKED', 'sslv3 alert certificate revoked'],
+  ['node-rogue', 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA', 'tlsv1 alert unknown ca'],
+  ['node-not-yet-valid', 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE', 'sslv3 alert bad certificate'],
+  ['node-wrong-purpose', 'ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE', 'sslv3 alert unsupported certificate'],
+] as const;
+
+// esphil's broker at the emulator's start date, mosquitto at the wall clock: the fixture
+// certificates are expired, not yet valid or revoked at both.
+describe.skipIf(skip)("TLS 1.3 refusals, esphil's broker (2026-06-01) and Debian mosquitto (now) with the same conf", () => {
+  const { ports } = bothBrokers([], '2026-06-01T00:00:00Z');
+  const certOpts = (cert: string | undefined): ConnectionOptions => (cert ? { cert: pem(`${cert}.crt`), key: pem(`${cert}.key`) } : { cert: undefined, key: undefined });
+
+  it('the node certificate: handshake completes and two session tickets arrive from both (control)', async () => {
+    const [m, e] = await Promise.all([handshake(ports().mosquitto, { minVersion: 'TLSv1.3' }), handshake(ports().esphil, { minVersion: 'TLSv1.3' })]);
+    expect(m).toEqual({ secured: true, suite: 'TLS_AES_256_GCM_SHA384', error: null, tickets: 2 });
+    expect(e).toEqual(m);
+  });
+
+  for (const [cert, code, text] of TLS13_REFUSALS) {
+    it(`${cert ?? 'no certificate'}: Node's client gets ${code} from both, after its handshake and with no ticket`, async () => {
+      const o = { minVersion: 'TLSv1.3', ...certOpts(cert) } as ConnectionOptions;
+      const [m, e] = await Promise.all([handshake(ports().mosquitto, o), handshake(ports().esphil, o)]);
+      expect(m).toMatchObject({ secured: true, tickets: 0, error: expect.stringContaining(`${code}: error:`) });
+      expect(m.error).toContain(text);
+      expect(e).toEqual(m);
+    });
+  }
+
+  for (const [cert, , text] of TLS13_REFUSALS.slice(0, 4)) {
+    it(`${cert ?? 'no certificate'}: mosquitto_pub --tls-version tlsv1.3 reports "${text}" from both`, async () => {
+      // The client writes its CONNECT right after its handshake; a reset for those bytes can
+      // overtake the alert (against either broker), so each gets a few attempts to show it.
+      const openSslError = async (port: number): Promise<string> => {
+        let last = '';
+        for (let attempt = 0; attempt < 6; attempt++) {
+          const args = ['-h', '127.0.0.1', '-p', String(port), '--cafile', `${PKI}/ca.crt`, '--tls-version', 'tlsv1.3', '-i', 'refused', '-t', 'x', '-m', 'x', '-d'];
+          const r = await runTool('mosquitto_pub', cert ? [...args, '--cert', `${PKI}/${cert}.crt`, '--key', `${PKI}/${cert}.key`] : args);
+          last = r.output;
+          const line = r.output.split('\n').find((l) => l.startsWith('OpenSSL Error'));
+          if (line) return line;
+        }
+        return `no OpenSSL error in 6 attempts; last output: ${last}`;
+      };
+      const [m, e] = await Promise.all([openSslError(ports().mosquitto), openSslError(ports().esphil)]);
+      expect(m).toMatch(new RegExp(`^OpenSSL Error\\[0\\]: error:[0-9A-F]+:SSL routines::${text}$`));
+      expect(e).toBe(m);
+    });
+  }
+});

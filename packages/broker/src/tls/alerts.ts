@@ -1,4 +1,4 @@
-// TLS 1.2 fatal alerts for a refused client certificate (RFC 5246 §7.2), chosen
+// Fatal alerts for a refused client certificate (RFC 5246 §7.2, RFC 8446 §6.2), chosen
 // as OpenSSL does (ssl/statem/statem_lib.c ssl_x509err2alert), so a client sees
 // the same alert from this broker as from mosquitto.
 import type { VerifyError } from './verify.ts';
@@ -11,6 +11,7 @@ const SSL_AD_CERTIFICATE_EXPIRED = 45;
 const SSL_AD_UNKNOWN_CA = 48;
 const SSL_AD_DECRYPT_ERROR = 51;
 const SSL_AD_INTERNAL_ERROR = 80;
+export const SSL_AD_CERTIFICATE_REQUIRED = 116;
 
 const ALERT: Record<VerifyError, number> = {
   X509_V_ERR_CERT_HAS_EXPIRED: SSL_AD_CERTIFICATE_EXPIRED,
