@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseAcl, type AclRules } from './acl.ts';
 import type { BrokerLimits } from './limits.ts';
 import { NO_EFFECT_DIRECTIVES, isPluginOption } from './conf-directives.ts';
+import { cipherListProblem } from './tls/ciphers.ts';
 
 /** PEM text and where it came from (a path, or '<inline>' when built in code). */
 export interface PemFile {
@@ -199,8 +200,15 @@ export function parseMosquittoConf(text: string, file: string, baseDir = dirname
           current.tlsVersion = v as TlsVersion;
           break;
         }
-        case 'ciphers': once(current.given); current.ciphers = one(); break;
-        case 'ciphers_tls1.3': once(current.given); current.ciphersTls13 = one(); break;
+        case 'ciphers': case 'ciphers_tls1.3': {
+          once(current.given);
+          const list = one();
+          const problem = cipherListProblem(list, directive === 'ciphers_tls1.3');
+          if (problem) fail(problem);
+          if (directive === 'ciphers') current.ciphers = list;
+          else current.ciphersTls13 = list;
+          break;
+        }
         case 'max_connections': {
           const n = int(-1, 2 ** 31 - 1);
           if (n >= 0) current.maxConnections = n;

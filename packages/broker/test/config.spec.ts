@@ -48,8 +48,17 @@ describe('mosquitto.conf subset', () => {
     ['max_keepalive lots\n', /^node\.conf:1: 'max_keepalive' must be a whole number from 0 to 65535, got 'lots'/],
     ['protocol mqtts\n', /^node\.conf:1: protocol must be mqtt or websockets, got 'mqtts'/],
     ['listener 8883\n', /^node\.conf: missing cafile or capath, certfile, keyfile/],
+    ['ciphers NO-SUCH-CIPHER\n', /^node\.conf:1: Unable to set TLS ciphers\. Check cipher list "NO-SUCH-CIPHER"\./],
+    ['ciphers TLS_AES_128_GCM_SHA256\n', /^node\.conf:1: Unable to set TLS ciphers\. Check cipher list "TLS_AES_128_GCM_SHA256"\./],
+    ['\nciphers_tls1.3 TLS_NO_SUCH\n', /^node\.conf:2: Unable to set TLS 1\.3 ciphersuites\. Check cipher_tls13 list "TLS_NO_SUCH"\./],
+    ['ciphers_tls1.3 AES128-SHA\n', /^node\.conf:1: Unable to set TLS 1\.3 ciphersuites\. Check cipher_tls13 list "AES128-SHA"\./],
   ])('%j is refused with file:line', (text, message) => {
     expect(() => parseMosquittoConf(text, 'node.conf', PKI)).toThrow(message);
+  });
+
+  it('a cipher list with one name OpenSSL knows for its protocol loads, as mosquitto takes it', () => {
+    const c = parseMosquittoConf(`${TLS}ciphers TLS_AES_128_GCM_SHA256:AES128-SHA:NO-SUCH-CIPHER\nciphers_tls1.3 TLS_AES_128_GCM_SHA256:TLS_NO_SUCH:AES128-SHA\n`, 'node.conf', PKI);
+    expect(c).toMatchObject({ ciphers: 'TLS_AES_128_GCM_SHA256:AES128-SHA:NO-SUCH-CIPHER', ciphersTls13: 'TLS_AES_128_GCM_SHA256:TLS_NO_SUCH:AES128-SHA' });
   });
 
   it('the original node conf (port, protocol mqtt) loads unchanged', () => {
