@@ -15,6 +15,7 @@ import { openRecorders } from './recorders.ts';
 import { jsonValue } from '../trace/jsonl.ts';
 import { VIEW_FLAGS, viewFromFlags } from './view-flags.ts';
 import { FIRMWARE_FLAGS, GDB_FLAGS, checkFirmwareFlags, startGdb } from './gdb.ts';
+import { IdleGc } from './idle-gc.ts';
 
 export const command = defineCommand({
   name: 'serve',
@@ -115,6 +116,12 @@ export async function main(argv: string[]): Promise<number> {
     await world.close();
     throw e;
   }
+  const idleGc = new IdleGc({
+    onCollect: ({ intakeBytes }, t = world.nowNs()) =>
+      say({ event: 'gc', t, intakeBytes }, `[${formatVirtual(t)}] quiet after ${Math.round(intakeBytes / 2 ** 20)} MiB taken in: garbage collected`),
+  });
+  world.onBrokerInput((bytes) => idleGc.taken(bytes));
+  idleGc.start();
   world.powerOn();
   const wallStart = realNow();
   let subscribed = false;
@@ -130,6 +137,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     await new Promise<void>((r) => realSetTimeout(r, TICK_MS));
   }
+  idleGc.stop();
   gdb?.close();
   await isp?.close();
   await view?.close();

@@ -61,6 +61,7 @@ export class World implements ScenarioContext {
   private readonly traceSinks: ((e: TraceEvent) => void)[] = [];
   private readonly captureSinks: CaptureSink[] = [];
   private readonly relayListeners: ((e: RelayChange) => void)[] = [];
+  private readonly brokerInputListeners: ((bytes: number) => void)[] = [];
   private readonly espPins = new Map<number, 0 | 1>();
   private readonly turnHooks: (() => void)[] = [];
   private nodeSubacks = 0;
@@ -186,6 +187,7 @@ export class World implements ScenarioContext {
 
   private onCapture(r: CaptureRecord): void {
     this.ioActivity++; // over TCP the broker's side of a socket is only seen here
+    if (r.dir === 'to-broker') for (const l of this.brokerInputListeners) l(r.raw.length);
     const p = r.packet;
     if (r.dir === 'to-broker' && p.cmd === 'publish' && !r.denied) {
       const payload = Buffer.isBuffer(p.payload) ? p.payload : Buffer.from(p.payload);
@@ -246,6 +248,11 @@ export class World implements ScenarioContext {
 
   onRelays(cb: (e: RelayChange) => void): void {
     this.relayListeners.push(cb);
+  }
+
+  /** Called with the size of every packet a client sends the served broker (serve's idle collection counts them). */
+  onBrokerInput(cb: (bytes: number) => void): void {
+    this.brokerInputListeners.push(cb);
   }
 
   private emit(e: TraceEvent): void {
