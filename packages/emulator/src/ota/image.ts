@@ -1,6 +1,6 @@
 // The operator's side of the AVR update: an image file (.hex or .elf) to the signed manifest
 // and the chunks of docs/ota.md.
-import { createHash, createPrivateKey, sign } from 'node:crypto';
+import { createHash, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseElf, parseIntelHex } from '@esphil/avr-slave';
 import {
@@ -11,6 +11,7 @@ import {
   encodeManifest,
 } from '@esphil/esp-model';
 import { UsageError } from '../cli/errors.ts';
+import { signP256Sha256Der } from './deterministic-ecdsa.ts';
 
 /** Images are read into a buffer this large so that one too big for the ATmega168 can still be sent (and refused). */
 const READ_LIMIT_BYTES = 64 * 1024;
@@ -46,7 +47,7 @@ export interface SignOptions {
   tamper?: boolean;
 }
 
-/** The `begin` payload (manifest + ECDSA P-256 / SHA-256 signature) and the chunks. */
+/** The `begin` payload (manifest + deterministic ECDSA P-256 / SHA-256 signature) and the chunks. */
 export function signAvrImage(image: Uint8Array, signingKeyPem: string, opts: SignOptions = {}): SignedImage {
   const sha = createHash('sha256').update(image).digest();
   const manifest = encodeManifest({ version: OTA_FORMAT_VERSION, device: [...(opts.device ?? ATMEGA168_SIGNATURE)] as [number, number, number], length: image.length, sha256: sha });
@@ -56,7 +57,7 @@ export function signAvrImage(image: Uint8Array, signingKeyPem: string, opts: Sig
   } catch (e) {
     throw new UsageError(`OTA signing key: ${(e as Error).message}`);
   }
-  const signature = sign('sha256', manifest, key);
+  const signature = signP256Sha256Der(manifest, key);
   const sent = Uint8Array.from(image);
   if (opts.tamper) sent[sent.length >> 1]! ^= 0x01;
   const chunks: Buffer[] = [];
