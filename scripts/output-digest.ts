@@ -1,6 +1,6 @@
 // Digest of everything the shipped scenarios and captures produce through the
 // CLI: stdout (--json --timeline), exit code, trace, VCD, pcap and JUnit of
-// every fixtures/scenarios/*.yaml, and `replay --json` of every good capture.
+// every fixtures/scenarios/**/*.yaml (fidelity/ and ota/ too), and `replay --json` of every good capture.
 // A change that must not alter behaviour (a faster core, a cheaper world)
 // keeps this output identical, line for line:
 //   pnpm tsx scripts/output-digest.ts > before.txt   (on the old commit)
@@ -26,7 +26,9 @@ interface Job {
   files: string[];
 }
 
-const scenarios = readdirSync(join(root, 'fixtures', 'scenarios')).filter((f) => f.endsWith('.yaml')).sort();
+const scenarios = (readdirSync(join(root, 'fixtures', 'scenarios'), { recursive: true }) as string[])
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const captures = readdirSync(join(root, 'fixtures', 'captures'))
   .filter((f) => /\.(pcap|pcapng|jsonl)$/.test(f) && !f.startsWith('broken-'))
   .sort();
