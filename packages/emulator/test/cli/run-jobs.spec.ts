@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { MAIN, esphil, type Exit } from './cli.ts';
+import { MAIN, esphil, normalise, type Exit } from './cli.ts';
 import { FIXTURES, REPO_ROOT } from '../../src/world/defaults.ts';
 import { loadScenario } from '../../src/scenario/loader.ts';
 import { runInWorkers } from '../../src/cli/run-pool.ts';
@@ -13,13 +13,6 @@ import { reportTo, type ScenarioFlags } from '../../src/cli/run-scenario.ts';
 
 const SHIPPED = ['avr-reset.yaml', 'millis-wrap.yaml', 'wrong-wifi-psk.yaml', 'zone-on-off.yaml'];
 
-/** Blanks what depends on the wall clock: the report's wall seconds and speed, JUnit's times. */
-function normalise(text: string): string {
-  return text
-    .replace(/, [\d.]+ s wall(, \d+× real time)?\)/g, ', WALL)')
-    .replace(/"wall":"\d+"/g, '"wall":"0"')
-    .replace(/ (time|timestamp)="[^"]*"/g, ' $1=""');
-}
 
 let root: string;
 let suite: string;
