@@ -12,12 +12,18 @@ export interface EsphilExit {
   stderr: string;
 }
 
+/**
+ * `cmd args`, its stdout and stderr as one transcript in the order the tool wrote them.
+ * Both go down one pipe (the shell's `2>&1`), as on a terminal: gdb prints its trace
+ * lines (`+monitor time`) on stdout and the stub's replies (`virtual time ...`) on
+ * stderr, flushing stdout first; read from two pipes, the two could be joined in
+ * whichever order the reads happened to land on a busy machine.
+ */
 export function run(cmd: string, args: string[], timeoutMs: number): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn('sh', ['-c', 'exec "$0" "$@" 2>&1', cmd, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (out += d));
     const timer = setTimeout(() => {
       p.kill('SIGKILL');
       reject(new Error(`${cmd} ${args.join(' ')} did not finish in ${timeoutMs} ms:\n${out}`));
