@@ -13,7 +13,6 @@ export interface SocketCounters {
 
 export function countedSocket(sock: net.Socket, count: SocketCounters): Duplex {
   sock.setNoDelay(true);
-  let eof = false;
   let ending = false;
   const proxy = new Duplex({
     write: (chunk: Buffer, _enc, cb) => {
@@ -50,19 +49,13 @@ export function countedSocket(sock: net.Socket, count: SocketCounters): Duplex {
     }
     ending = true;
     proxy.once('end', () => proxy.destroy(err));
-    if (!eof) {
-      eof = true;
-      proxy.push(null);
-    }
+    proxy.push(null); // a no-op when the socket's own end already pushed it
   };
   sock.on('data', (d: Buffer) => {
     count.received(d.length);
     if (!proxy.push(d)) sock.pause();
   });
-  sock.once('end', () => {
-    eof = true;
-    proxy.push(null);
-  });
+  sock.once('end', () => proxy.push(null));
   sock.once('error', (e) => finish(e));
   sock.once('close', () => {
     count.closed();
