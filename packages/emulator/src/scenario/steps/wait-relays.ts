@@ -2,11 +2,11 @@
 // state, not an event: when the relays already match, the step passes at once.
 import type { ScenarioContext } from '../context.ts';
 import { formatDuration } from '../duration.ts';
-import { DURATION, ZONES, type ParamSpec } from '../param-spec.ts';
+import { ZONES, type ParamSpec } from '../param-spec.ts';
 import type { Params } from '../params.ts';
 import type { Where } from '../source.ts';
 import { BaseStep, failure } from './base.ts';
-import { DEFAULT_TIMEOUT_NS } from './watch.ts';
+import { DEFAULT_TIMEOUT_NS, TIMEOUT_PARAM } from './watch.ts';
 import { readZones, sameZones, showZones } from './zones.ts';
 
 export class WaitRelaysStep extends BaseStep {
@@ -16,7 +16,7 @@ export class WaitRelaysStep extends BaseStep {
   static readonly spec: ParamSpec = {
     params: {
       zones: { type: ZONES, doc: 'Zones 0..7: [2], [0, 3], 2, none or [].', required: true },
-      timeout: { type: DURATION, doc: 'How long to wait in virtual time.', default: '30s' },
+      timeout: TIMEOUT_PARAM,
     },
   };
 

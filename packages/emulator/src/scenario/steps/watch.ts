@@ -6,6 +6,8 @@ import { BOOL, DURATION, oneOf, type ParamDecl } from '../param-spec.ts';
 import type { Params } from '../params.ts';
 
 export const DEFAULT_TIMEOUT_NS = 30_000_000_000n;
+/** Every wait step's `timeout` (DEFAULT_TIMEOUT_NS when absent). */
+export const TIMEOUT_PARAM: ParamDecl = { type: DURATION, doc: 'How long to wait in virtual time.', default: '30s' };
 
 export interface WatchOptions {
   timeoutNs: bigint;
@@ -19,7 +21,7 @@ const SINCE = ['step', 'boot'] as const;
 
 /** The parameters readWatch reads, for the specs of the wait steps. */
 export const WATCH_PARAMS: Record<string, ParamDecl> = {
-  timeout: { type: DURATION, doc: 'How long to wait in virtual time.', default: '30s' },
+  timeout: TIMEOUT_PARAM,
   since: { type: oneOf(SINCE), doc: 'step: only events after the step starts; boot: everything since the world was built.', default: 'step' },
   absent: { type: BOOL, doc: 'Pass when nothing matches for the whole timeout; fail at the first match.', default: false },
 };
