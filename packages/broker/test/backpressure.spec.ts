@@ -1,6 +1,6 @@
 import mqtt from 'mqtt-packet';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dial, settle, startFixtureBroker, type TestBroker } from './helpers.ts';
+import { dial, publishPacket as publish, settle, startFixtureBroker, type TestBroker } from './helpers.ts';
 
 let tb: TestBroker | undefined;
 afterEach(async () => {
@@ -9,8 +9,6 @@ afterEach(async () => {
 });
 
 const MB = 1 << 20;
-const publish = (topic: string, payload: Buffer, qos: 0 | 1 = 0, messageId?: number) =>
-  ({ cmd: 'publish', topic, payload, qos, retain: false, dup: false, ...(messageId ? { messageId } : {}) }) as mqtt.IPublishPacket;
 
 /** Holds every PUBLISH aedes is about to authorize until released. */
 function stallPublishes(t: TestBroker): { held: number; release(): void } {

@@ -140,6 +140,11 @@ export async function dial(broker: Broker, o: DialOptions = {}): Promise<TestCli
   return c;
 }
 
+/** A PUBLISH as a client sends it; a messageId only when given (QoS 1 and 2). */
+export function publishPacket(topic: string, payload: Buffer, qos: 0 | 1 = 0, messageId?: number): mqtt.IPublishPacket {
+  return { cmd: 'publish', topic, payload, qos, retain: false, dup: false, ...(messageId ? { messageId } : {}) };
+}
+
 export async function settle(ms = 50): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
 }

@@ -2,7 +2,7 @@ import { duplexPair } from 'node:stream';
 import mqtt from 'mqtt-packet';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONNECT_TIMEOUT_MS } from '../src/index.ts';
-import { dial, settle, startFixtureBroker, type TestBroker } from './helpers.ts';
+import { dial, publishPacket, settle, startFixtureBroker, type TestBroker } from './helpers.ts';
 
 let tb: TestBroker | undefined;
 afterEach(async () => {
@@ -10,8 +10,7 @@ afterEach(async () => {
   tb = undefined;
 });
 
-const publish = (topic: string, bytes: number, qos: 0 | 1, messageId?: number) =>
-  ({ cmd: 'publish', topic, payload: Buffer.alloc(bytes, 0x61), qos, retain: false, dup: false, ...(messageId ? { messageId } : {}) }) as mqtt.IPublishPacket;
+const publish = (topic: string, bytes: number, qos: 0 | 1, messageId?: number) => publishPacket(topic, Buffer.alloc(bytes, 0x61), qos, messageId);
 
 describe('limits (mosquitto.conf max_packet_size, message_size_limit, max_connections)', () => {
   it('max_packet_size: a larger packet closes the connection from its header, before its body arrives', async () => {

@@ -1,7 +1,7 @@
 import mqtt from 'mqtt-packet';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../src/index.ts';
-import { dial, settle, startFixtureBroker, type TestBroker } from './helpers.ts';
+import { dial, publishPacket, settle, startFixtureBroker, type TestBroker } from './helpers.ts';
 
 let tb: TestBroker | undefined;
 afterEach(async () => {
@@ -10,8 +10,7 @@ afterEach(async () => {
 });
 
 const KB64 = 64 * 1024;
-const publish = (payload: Buffer, qos: 0 | 1 = 0, messageId?: number) =>
-  ({ cmd: 'publish', topic: 'irrigation/zone/log', payload, qos, retain: false, dup: false, ...(messageId ? { messageId } : {}) }) as mqtt.IPublishPacket;
+const publish = (payload: Buffer, qos: 0 | 1 = 0, messageId?: number) => publishPacket('irrigation/zone/log', payload, qos, messageId);
 
 describe('a subscriber that stops reading (mosquitto max_queued_messages / max_queued_bytes)', () => {
   it('mosquitto defaults: at most 1000 packets wait for one client, no byte limit', () => {
