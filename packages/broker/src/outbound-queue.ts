@@ -8,15 +8,10 @@
 // TLS whose write has not completed. So a subscriber that stops reading
 // while others publish costs the broker at most that much, and the
 // publishers are not slowed down by it. QoS 1 and 2 follow aedes' own flow.
+import type { BrokerLimits } from './limits.ts';
+import { PUBLISH } from './mqtt/framer.ts';
 
-export interface OutboundLimits {
-  /** `max_queued_messages`: 0 means no limit (mosquitto's default is 1000). */
-  maxQueuedMessages: number;
-  /** `max_queued_bytes`: 0 means no limit (mosquitto's default). */
-  maxQueuedBytes: number;
-}
-
-const PUBLISH = 3; // control packet type, MQTT 3.1.1 §2.2.1
+export type OutboundLimits = Pick<BrokerLimits, 'maxQueuedMessages' | 'maxQueuedBytes'>;
 
 /** A QoS 0 PUBLISH, from its fixed header byte. */
 export function isQos0Publish(raw: Buffer): boolean {

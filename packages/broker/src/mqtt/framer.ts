@@ -6,7 +6,7 @@
 // mosquitto does (read_handle.c / handle_publish.c).
 export const MQTT_MAX_REMAINING_LENGTH = 268_435_455; // §2.2.3: four length bytes
 
-const PUBLISH = 3; // control packet type, §2.2.1
+export const PUBLISH = 3; // control packet type, §2.2.1
 /** Fixed header byte plus at most four Remaining Length bytes. */
 const MAX_FIXED_HEADER = 5;
 
