@@ -321,10 +321,12 @@ export class Connection {
     });
   }
 
-  /** A protocol error judged once aedes has handled the packets before it; nothing more is read meanwhile. */
+  /**
+   * A protocol error judged once aedes has handled the packets before it; nothing more is
+   * read meanwhile (the inflow pauses the client while the action waits its turn).
+   */
   private protocolErrorInTurn(reason: string): void {
     this.failing = true;
-    this.tls.pause();
     this.inflow!.after(() => this.protocolError(reason));
   }
 
