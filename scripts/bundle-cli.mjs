@@ -31,11 +31,13 @@ const NOT_INLINED = ['avr8js'];
  * worker threads from the bundle then).
  */
 const IMPORT_META = `function __esphilImportMeta(rel) {
-  const filename = require("node:path").join(__dirname, rel);
-  const url = require("node:url").pathToFileURL(filename).href;
-  const resolve = (specifier) => require("node:url").pathToFileURL(require("node:module").createRequire(filename).resolve(specifier)).href;
-  const esphilBundleLoader = require("node:url").pathToFileURL(require("node:path").join(__dirname, LOADER)).href;
-  return { url, filename, dirname: require("node:path").dirname(filename), resolve, esphilBundleLoader };
+  const { dirname, join } = require("node:path");
+  const { pathToFileURL } = require("node:url");
+  const filename = join(__dirname, rel);
+  const url = pathToFileURL(filename).href;
+  const resolve = (specifier) => pathToFileURL(require("node:module").createRequire(filename).resolve(specifier)).href;
+  const esphilBundleLoader = pathToFileURL(join(__dirname, LOADER)).href;
+  return { url, filename, dirname: dirname(filename), resolve, esphilBundleLoader };
 }`;
 const importMeta = (file, bundleDir) => `__esphilImportMeta(${JSON.stringify(relative(bundleDir, file).split(sep).join('/'))})`;
 
