@@ -41,11 +41,16 @@ export function listenerCipherOptions(ciphers: string | undefined, ciphersTls13:
  */
 export function cipherListProblem(list: string, tls13: boolean): string | null {
   const names = namesFor(list, tls13);
+  if (names !== '' && openSslTakes(names)) return null;
+  return tls13 ? `Unable to set TLS 1.3 ciphersuites. Check cipher_tls13 list "${list}".` : `Unable to set TLS ciphers. Check cipher list "${list}".`;
+}
+
+/** OpenSSL finds at least one suite it knows in `names`. */
+function openSslTakes(names: string): boolean {
   try {
-    if (names === '') throw new Error('no name for this protocol');
     createSecureContext({ ciphers: names });
+    return true;
   } catch {
-    return tls13 ? `Unable to set TLS 1.3 ciphersuites. Check cipher_tls13 list "${list}".` : `Unable to set TLS ciphers. Check cipher list "${list}".`;
+    return false;
   }
-  return null;
 }
