@@ -12,6 +12,7 @@ import { cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } 
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ADDON, buildNativeAddon } from './native-addon.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ORDER = ['avr-slave', 'esp-model', 'broker', 'emulator'];
@@ -30,7 +31,7 @@ const SHIPPED_FIXTURES = ['avr', 'pki'];
 /** Copies every non-TypeScript file under src/ to the same place under dist/. */
 function copyAssets(src, dist) {
   for (const entry of readdirSync(src, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || entry.name.endsWith('.ts')) continue;
+    if (!entry.isFile() || entry.name.endsWith('.ts') || entry.name.endsWith('.c')) continue;
     const rel = join(entry.parentPath, entry.name).slice(src.length + 1);
     cpSync(join(src, rel), join(dist, rel));
   }
@@ -44,7 +45,7 @@ function sourceHash(name) {
   // The view's bundle is made from src/view/web/ during the build: hashed through its sources.
   for (const e of readdirSync(join(pkg, 'src'), { withFileTypes: true, recursive: true })) if (e.isFile() && !e.parentPath.endsWith(join('view', 'assets'))) files.push(join(e.parentPath, e.name));
   // The CLI bundle and its code cache (made after all four packages, see build()).
-  if (name === 'emulator') files.push(...['bundle-cli.mjs', 'cli-code-cache.mjs'].map((f) => join(root, 'scripts', f)), join(pkg, 'bin', 'cli-bundle.js'));
+  if (name === 'emulator') files.push(...['bundle-cli.mjs', 'cli-code-cache.mjs', 'native-addon.mjs'].map((f) => join(root, 'scripts', f)), join(pkg, 'bin', 'cli-bundle.js'));
   if (name === 'emulator') for (const f of SHIPPED_FIXTURES) for (const e of readdirSync(join(root, 'fixtures', f), { withFileTypes: true, recursive: true })) if (e.isFile()) files.push(join(e.parentPath, e.name));
   for (const f of files.sort()) h.update(f).update(readFileSync(f));
   return h.digest('hex');
@@ -68,6 +69,11 @@ export async function build(only = []) {
     run([tsc, '-p', join(pkg, 'tsconfig.build.json')], `packages/${name}`);
     copyAssets(join(pkg, 'src'), dist);
     if (name === 'emulator') for (const f of SHIPPED_FIXTURES) cpSync(join(root, 'fixtures', f), join(dist, 'fixtures', f), { recursive: true });
+    if (name === 'emulator') {
+      const addon = buildNativeAddon(pkg);
+      if (addon.ok) console.log(`build: packages/emulator/${ADDON}`);
+      else console.error(`build: packages/emulator/${ADDON} not built (${addon.reason}); esphil serve keeps freed memory from the system`);
+    }
     writeFileSync(stampOf(name), hash);
     console.log(`build: packages/${name}/dist`);
   }

@@ -3,12 +3,17 @@
 // process is idle: after a flood of large PUBLISHes the payload Buffers are
 // garbage, but until the next collection their external memory keeps glibc's
 // heap (and so the process's RSS) up, indefinitely if serve then stays idle.
-// mosquitto frees each packet as soon as it has handled it. This runs on the wall
+// mosquitto frees each packet as soon as it has handled it. On the next look the
+// collection is followed by glibc's malloc_trim (native/malloc-trim.ts): V8 has
+// then returned the Buffers' memory to glibc (part of it from its sweeper thread,
+// after gc() returned), and the trim hands glibc's free pages back to the system,
+// which V8's collection alone does not. This runs on the wall
 // clock only (an unref'd timer that never keeps the process alive) and touches
 // nothing the world sees, so virtual time and every output stay as they were.
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { realNow, realSetTimeout } from '../world/clock.ts';
+import { loadMallocTrim, trimMalloc } from '../native/malloc-trim.ts';
 
 /** Data taken in since the last collection that makes one worth running. */
 export const IDLE_GC_INTAKE_BYTES = 64 * 1024 * 1024;
@@ -34,6 +39,26 @@ export function fullGc(): () => void {
 export interface IdleCollection {
   /** Bytes taken in since the previous collection (the larger of client data and external-memory growth). */
   intakeBytes: number;
+  /** Bytes the trim after the collection gave back to the system (the fall of the process's RSS). */
+  trimmedBytes?: number;
+  /** On the first collection only, when there is no trim: why (freed memory then stays with the process). */
+  trimUnavailable?: string;
+}
+
+/** What a collection did, in words: `garbage collected, 150 MiB returned to the system`. */
+export function collectedText(c: IdleCollection): string {
+  if (c.trimmedBytes !== undefined) return `garbage collected, ${Math.round(c.trimmedBytes / 2 ** 20)} MiB returned to the system`;
+  if (c.trimUnavailable !== undefined) return `garbage collected (freed memory stays with the process: ${c.trimUnavailable})`;
+  return 'garbage collected';
+}
+
+/** Gives freed memory back to the system (returns the bytes), or why that cannot be done here. */
+export type MemoryTrim = { release: () => number } | { unavailable: string };
+
+/** glibc's malloc_trim through the native addon, where it was built and loads. */
+export function mallocTrim(): MemoryTrim {
+  const load = loadMallocTrim();
+  return load.ok ? { release: () => trimMalloc(load.addon) } : { unavailable: load.reason };
 }
 
 interface Timer {
@@ -50,6 +75,7 @@ export interface IdleGcOptions {
   setTimer?: (fn: () => void, ms: number) => Timer;
   /** Memory outside V8's heap (Buffers), in bytes. */
   external?: () => number;
+  trim?: MemoryTrim;
 }
 
 export class IdleGc {
@@ -59,7 +85,11 @@ export class IdleGc {
   private readonly now: () => number;
   private readonly setTimer: (fn: () => void, ms: number) => Timer;
   private readonly external: () => number;
+  private readonly trim: MemoryTrim;
   private intake = 0;
+  /** A collection ran on the previous look and is reported, after the trim, on this one. */
+  private collected: IdleCollection | null = null;
+  private trimReasonSaid = false;
   /** Lowest external memory seen since the last collection: V8's own collections lower it. */
   private externalLow: number;
   private lastInput = -Infinity;
@@ -72,6 +102,7 @@ export class IdleGc {
     this.now = opts.now ?? realNow;
     this.setTimer = opts.setTimer ?? realSetTimeout;
     this.external = opts.external ?? (() => process.memoryUsage().external);
+    this.trim = opts.trim ?? mallocTrim();
     this.externalLow = this.external();
   }
 
@@ -91,8 +122,12 @@ export class IdleGc {
     this.lastInput = this.now();
   }
 
-  /** Collects if enough came in and the process has been quiet long enough; true when it did. */
+  /**
+   * Collects if enough came in and the process has been quiet long enough; true when it did.
+   * The look after a collection trims and reports it (onCollect).
+   */
   check(): boolean {
+    if (this.collected) this.trimAndReport(this.collected);
     const external = this.external();
     this.externalLow = Math.min(this.externalLow, external);
     const intakeBytes = Math.max(this.intake, external - this.externalLow);
@@ -100,8 +135,18 @@ export class IdleGc {
     this.gc();
     this.intake = 0;
     this.externalLow = this.external();
-    this.opts.onCollect?.({ intakeBytes });
+    this.collected = { intakeBytes };
     return true;
+  }
+
+  private trimAndReport(c: IdleCollection): void {
+    this.collected = null;
+    if ('release' in this.trim) c.trimmedBytes = this.trim.release();
+    else if (!this.trimReasonSaid) {
+      this.trimReasonSaid = true;
+      c.trimUnavailable = this.trim.unavailable;
+    }
+    this.opts.onCollect?.(c);
   }
 
   private schedule(): void {

@@ -15,7 +15,7 @@ import { openRecorders } from './recorders.ts';
 import { jsonValue } from '../trace/jsonl.ts';
 import { VIEW_FLAGS, viewFromFlags } from './view-flags.ts';
 import { FIRMWARE_FLAGS, GDB_FLAGS, checkFirmwareFlags, startGdb } from './gdb.ts';
-import { IdleGc } from './idle-gc.ts';
+import { IdleGc, collectedText } from './idle-gc.ts';
 
 export const command = defineCommand({
   name: 'serve',
@@ -117,8 +117,7 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
   const idleGc = new IdleGc({
-    onCollect: ({ intakeBytes }, t = world.nowNs()) =>
-      say({ event: 'gc', t, intakeBytes }, `[${formatVirtual(t)}] quiet after ${Math.round(intakeBytes / 2 ** 20)} MiB taken in: garbage collected`),
+    onCollect: (c, t = world.nowNs()) => say({ event: 'gc', t, ...c }, `[${formatVirtual(t)}] quiet after ${Math.round(c.intakeBytes / 2 ** 20)} MiB taken in: ${collectedText(c)}`),
   });
   world.onBrokerInput((bytes) => idleGc.taken(bytes));
   idleGc.start();

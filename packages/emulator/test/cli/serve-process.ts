@@ -1,5 +1,6 @@
 // `esphil serve --json` as a child process: its JSON lines, and a wait for the first that matches.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { MAIN } from './cli.ts';
 import { REPO_ROOT } from '../../src/world/defaults.ts';
@@ -13,8 +14,12 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-export function startServe(args: string[]): ServeProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--json', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/** The built command users run (bin/esphil.js: the CLI bundle under dist/), rather than the sources through tsx. */
+const BUILT = join(REPO_ROOT, 'packages', 'emulator', 'bin', 'esphil.js');
+
+export function startServe(args: string[], { built = false } = {}): ServeProcess {
+  const command = built ? [BUILT] : ['--import', 'tsx', MAIN];
+  const child = spawn(process.execPath, [...command, 'serve', '--json', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const lines = createInterface({ input: child.stdout });
