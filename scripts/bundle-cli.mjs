@@ -41,6 +41,17 @@ const IMPORT_META = `function __esphilImportMeta(rel) {
 }`;
 const importMeta = (file, bundleDir) => `__esphilImportMeta(${JSON.stringify(relative(bundleDir, file).split(sep).join('/'))})`;
 
+/**
+ * The bundle in ASCII only, so bin/cli-bundle.js reads it as Latin-1: a copy, no UTF-8
+ * decoding, and V8 keeps the 2.7 MB source as one byte a character instead of two.
+ * esbuild already escapes strings, regular expressions and identifiers (its default
+ * `charset: 'ascii'`); what it leaves is comment text (an em dash, a "µs"), written here
+ * as \uXXXX, which also reads the same anywhere else in JavaScript but a raw template.
+ */
+function asciiOnly(text) {
+  return text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Builds `pkg`/dist/cli/esphil.cjs from `pkg`/dist/cli/main.js and run-worker.js; returns its path. */
 export async function bundleCli(pkg) {
   const outfile = join(pkg, BUNDLE);
@@ -82,7 +93,7 @@ export async function bundleCli(pkg) {
     ],
   });
   // main.ts's `#!` line: the bundle is compiled inside a function (bin/esphil.js), where it is no comment.
-  const text = outputFiles[0].text.replace(/^#!.*\n/, '');
+  const text = asciiOnly(outputFiles[0].text.replace(/^#!.*\n/, ''));
   // Named by its hash on its first line, which names its code cache (bin/cli-bundle.js); older caches go.
   for (const f of await readdir(bundleDir)) if (/^esphil\.cjs\..*\.v8-cache$/.test(f)) await rm(join(bundleDir, f));
   await writeFile(outfile, `// esphil CLI bundle ${createHash('sha256').update(text).digest('hex').slice(0, 16)}\n${text}`);

@@ -24,7 +24,8 @@ export function codeCachePath(source) {
 
 /** The bundle's exports (cli, main...), its compiled script and its cache's path; `cache: false` compiles from source. */
 export function loadBundle({ cache = true } = {}) {
-  const source = readFileSync(BUNDLE, 'utf8');
+  // ASCII only (scripts/bundle-cli.mjs): as Latin-1 the text is copied, not decoded, into a one-byte string.
+  const source = readFileSync(BUNDLE, 'latin1');
   const cachePath = codeCachePath(source);
   let cachedData;
   if (cache && cachePath !== undefined) {

@@ -53,6 +53,8 @@ describe('the bundled CLI', () => {
     expect(bundle).not.toMatch(/\bimport_meta\b/);
     // avr8js's decoder stays avr8js's own text (the AVR core reads it); it is not in the bundle.
     expect(bundle).not.toContain('function avrInstruction(');
+    // bin/cli-bundle.js reads it as Latin-1, which is its text only while every character is ASCII.
+    expect(/[^\x00-\x7f]/.exec(bundle)).toBeNull();
   });
 
   it('names its code cache by the hash of its own text, so a cache made for other text is never used', async () => {
