@@ -29,6 +29,8 @@ export const EPILOGUE = 'cpu.pc = (cpu.pc + 1) % cpu.progMem.length; cpu.cycles+
 /** A test may use only the opcode, numbers and operators: it depends on nothing but the instruction word. */
 const PURE_TEST = /^(?:opcode|0x[0-9a-f]+|\d+|[\s&|=!()<>])+$/i;
 const PC_WRITE = /cpu\.pc\s*(?:[-+|&]?=(?!=)|\+\+|--)/g;
+const SPACE = /\s*/y;
+const BRACKETS = { '(': /[()]/g, '{': /[{}]/g };
 
 let cached: InstructionSet | undefined;
 
@@ -45,17 +47,25 @@ export function parseInstructionSet(source: string): InstructionSet {
   let at = source.indexOf(OPCODE_READ);
   if (at < 0) fail(`no "${OPCODE_READ}"`);
   at += OPCODE_READ.length;
+  // The scans below jump between the characters they look for with regular expressions: the
+  // decoder is 35 kB of text, read once at start-up, before anything has been optimised.
   const skipSpace = (): void => {
-    while (at < source.length && /\s/.test(source[at]!)) at++;
+    SPACE.lastIndex = at;
+    SPACE.test(source);
+    at = SPACE.lastIndex;
   };
   /** The text between the bracket at `at` and its partner; `at` moves past the partner. */
-  const enclosed = (open: string, close: string): string => {
+  const enclosed = (open: '(' | '{', close: ')' | '}'): string => {
     if (source[at] !== open) fail(`expected "${open}" at offset ${at}`);
     const start = at;
-    for (let depth = 0; at < source.length; ) {
-      const c = source[at++];
-      if (c === open) depth++;
-      else if (c === close && --depth === 0) return source.slice(start + 1, at - 1);
+    const bracket = BRACKETS[open];
+    bracket.lastIndex = at;
+    for (let depth = 0, m; (m = bracket.exec(source)) !== null; ) {
+      if (m[0] === open) depth++;
+      else if (--depth === 0) {
+        at = bracket.lastIndex;
+        return source.slice(start + 1, at - 1);
+      }
     }
     return fail(`unbalanced "${open}" from offset ${start}`);
   };
