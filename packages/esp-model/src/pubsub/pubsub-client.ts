@@ -21,6 +21,13 @@ import {
   MQTTQOS1,
 } from './constants.ts';
 
+// mqtt-packet writes two-byte numbers (packet ids, string lengths) from a table of all 65536 of
+// them that it fills on its first packet: ~13 ms and 65536 Buffers for the GC before a node's
+// CONNECT leaves. A node sends a few packets a minute, so each number is made as it is written
+// instead, the same two bytes. The setting is mqtt-packet's own (mqtt.js's writeCache: false sets
+// it too) and holds for every writer in the process, the broker's included.
+mqttPacket.writeToStream.cacheNumbers = false;
+
 export type MqttCallback = (topic: string, payload: Uint8Array, length: number) => void;
 
 export interface PubSubEvent {
