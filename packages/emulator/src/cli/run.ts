@@ -14,7 +14,6 @@ import { defineCommand, parseCommand } from './flags.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_UNUSABLE, UsageError } from './errors.ts';
 import { checkOutputPaths, parseShard, scenarioFiles, selectScenarios } from './select.ts';
 import { VIEW_FLAGS } from './view-flags.ts';
-import { untilInterrupted } from '../view/live.ts';
 import type { ViewServer } from '../view/server.ts';
 import { FIRMWARE_FLAGS, GDB_FLAGS, checkFirmwareFlags } from './gdb.ts';
 import { availableParallelism } from 'node:os';
@@ -130,6 +129,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (view) {
     console.error(`esphil run: finished; the view stays at ${view.url} until Ctrl-C`);
+    const { untilInterrupted } = await import('../view/live.ts');
     await untilInterrupted();
     await view.close();
   }

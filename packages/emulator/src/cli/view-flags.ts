@@ -1,7 +1,8 @@
 // --view, --view-port and --open, shared by `serve` and `run`: the running
-// world streamed to the browser view (docs/view.md).
+// world streamed to the browser view (docs/view.md). The view's server is loaded
+// only when --view asks for it: a plain run does not pay for an HTTP server.
 import type { World } from '../world/world.ts';
-import { DEFAULT_VIEW_PORT, startLiveView } from '../view/live.ts';
+import { DEFAULT_VIEW_PORT } from '../view/port.ts';
 import type { ViewServer } from '../view/server.ts';
 import { UsageError } from './errors.ts';
 
@@ -17,6 +18,7 @@ export async function viewFromFlags(command: string, world: World, label: string
   if (!values.view) return null;
   const port = values['view-port'];
   try {
+    const { startLiveView } = await import('../view/live.ts');
     return await startLiveView(world, label, { port, open: values.open });
   } catch (e) {
     if (e instanceof UsageError) throw e;

@@ -3,15 +3,13 @@ import type { World } from '../world/world.ts';
 import { liveFeed } from './feed.ts';
 import { openInBrowser } from './open-browser.ts';
 import { startViewServer, type ViewServer } from './server.ts';
+import { DEFAULT_VIEW_PORT } from './port.ts';
 
 export interface ViewOptions {
   port?: number;
   host?: string;
   open?: boolean;
 }
-
-/** Port `esphil view` and `--view` listen on unless told otherwise (`--view-port 0` picks a free one). */
-export const DEFAULT_VIEW_PORT = 8385;
 
 export async function startLiveView(world: World, label: string, opts: ViewOptions): Promise<ViewServer> {
   const server = await startViewServer(liveFeed(label, world), { port: opts.port ?? DEFAULT_VIEW_PORT, host: opts.host });
