@@ -1,6 +1,8 @@
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import mqtt from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
-import { MqttFramer, MqttFrameError, type DroppedPublish } from '../src/mqtt/framer.ts';
+import { MqttFramer, MqttFrameError, PREALLOCATE_MAX_BYTES, type DroppedPublish } from '../src/mqtt/framer.ts';
 
 describe('MqttFramer (MQTT 3.1.1 §2.2.3 Remaining Length)', () => {
   const small = mqtt.generate({ cmd: 'pingreq' });
@@ -67,5 +69,53 @@ describe('MqttFramer (MQTT 3.1.1 §2.2.3 Remaining Length)', () => {
     const g = new MqttFramer({ messageSizeLimit: 10, onDropped: (d) => d2.push(d) });
     expect(g.push(Buffer.concat([big, small]))).toEqual([small]);
     expect(d2).toEqual([{ topic: 't', qos: 0, payloadBytes: 20_000, offset: 0 }]);
+  });
+});
+
+describe('MqttFramer allocation', () => {
+  const CHUNK = 16_384; // one TLS record's plaintext
+  v8.setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const publish = (payloadBytes: number) => mqtt.generate({ cmd: 'publish', topic: 'flood', payload: Buffer.alloc(payloadBytes, 0x61), qos: 0, retain: false, dup: false });
+
+  it('copies each chunk into one Buffer of the packet\'s exact size and holds no chunk it has read', async () => {
+    const packet = publish(1 << 20);
+    const f = new MqttFramer();
+    const chunks: WeakRef<ArrayBufferLike>[] = [];
+    const out: Buffer[] = [];
+    for (let i = 0; i < packet.length; i += CHUNK) {
+      const chunk = Buffer.from(packet.subarray(i, i + CHUNK)); // a Buffer of its own per read, as a TLS socket gives
+      chunks.push(new WeakRef(chunk.buffer));
+      out.push(...f.push(chunk));
+      if (i === CHUNK * 32) {
+        // Half-way: the chunks read before this one are garbage, whatever is still to come.
+        await new Promise((r) => setTimeout(r, 0)); // WeakRefs hold their targets until the current job ends
+        gc();
+        expect(chunks.slice(0, -1).filter((c) => c.deref() !== undefined)).toHaveLength(0);
+      }
+    }
+    expect(out).toHaveLength(1);
+    expect(out[0]!.equals(packet)).toBe(true);
+    expect(out[0]!.buffer.byteLength).toBe(packet.length); // one allocation, of exactly the packet
+  });
+
+  it('gathers a packet above PREALLOCATE_MAX_BYTES as it arrives and joins it once', () => {
+    const packet = publish(PREALLOCATE_MAX_BYTES);
+    const f = new MqttFramer();
+    const out: Buffer[] = [];
+    for (let i = 0; i < packet.length; i += 65_536) out.push(...f.push(packet.subarray(i, i + 65_536)));
+    expect(out).toHaveLength(1);
+    expect(out[0]!.equals(packet)).toBe(true);
+  });
+
+  it('keeps a PUBLISH within message_size_limit whole when the limit is below its body', () => {
+    const dropped: DroppedPublish[] = [];
+    const f = new MqttFramer({ messageSizeLimit: 20_000, onDropped: (d) => dropped.push(d) });
+    const packet = mqtt.generate({ cmd: 'publish', topic: 'a/long/topic', payload: Buffer.alloc(20_000, 3), qos: 1, messageId: 7, retain: false, dup: false });
+    const out: Buffer[] = [];
+    for (let i = 0; i < packet.length; i += 3) out.push(...f.push(packet.subarray(i, i + 3)));
+    expect(dropped).toEqual([]);
+    expect(out).toHaveLength(1);
+    expect(out[0]!.equals(packet)).toBe(true);
   });
 });

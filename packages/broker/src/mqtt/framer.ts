@@ -1,14 +1,23 @@
 // Splits a byte stream into whole MQTT control packets (MQTT 3.1.1 §2.2: one
 // fixed-header byte, then a 1-4 byte Remaining Length), keeping the exact wire
-// bytes for the capture tap. Linear in the bytes received: a packet's chunks
-// are kept as they arrive and joined once, when the packet is complete.
-// Limits are judged from the header, before the body is buffered, as
-// mosquitto does (read_handle.c / handle_publish.c).
+// bytes for the capture tap. Linear in the bytes received: once the header
+// gives a packet's length, one Buffer of exactly its size is allocated and each
+// chunk is copied into it as it arrives, as mosquitto mallocs remaining_length
+// once (packet_mosq.c, packet__read), so a chunk is garbage as soon as it has
+// been read instead of living until the packet is whole. Limits are judged from
+// the header, before the body is buffered, as mosquitto does (read_handle.c /
+// handle_publish.c).
 export const MQTT_MAX_REMAINING_LENGTH = 268_435_455; // §2.2.3: four length bytes
 
 export const PUBLISH = 3; // control packet type, §2.2.1
 /** Fixed header byte plus at most four Remaining Length bytes. */
 const MAX_FIXED_HEADER = 5;
+/**
+ * Largest packet allocated whole from its header alone. A larger one (up to
+ * max_packet_size) is gathered as it arrives and joined once when complete, so
+ * a client that announces a huge packet and sends little holds only what it sent.
+ */
+export const PREALLOCATE_MAX_BYTES = 16 * 1024 * 1024;
 
 /** A malformed or refused stream: what and where (byte offset of the packet in the stream). */
 export class MqttFrameError extends Error {
@@ -47,7 +56,12 @@ export class MqttFramer {
   /** The fixed header of the current packet, gathered byte by byte (it may span chunks). */
   private readonly head = Buffer.alloc(MAX_FIXED_HEADER);
   private headBytes = 0;
-  /** The current packet's bytes after its fixed header, as received. */
+  /** The current packet at its exact size, header included, filled as its bytes arrive. */
+  private packet: Buffer | null = null;
+  /**
+   * Its bytes after the fixed header, as received, while there is no `packet` yet: a PUBLISH still
+   * to be measured against message_size_limit, or a packet above PREALLOCATE_MAX_BYTES.
+   */
   private parts: Buffer[] = [];
   private have = 0;
   /** Remaining Length of the current packet once known. */
@@ -79,16 +93,18 @@ export class MqttFramer {
         if (len === null) continue;
         this.checkPacketSize(this.headBytes + len);
         this.bodyBytes = len;
+        if (!this.toJudge()) this.preallocate();
       } else {
         const take = chunk.subarray(at, at + this.bodyBytes - this.have);
-        this.parts.push(take);
+        if (this.packet) take.copy(this.packet, this.headBytes + this.have);
+        else this.parts.push(take);
         this.have += take.length;
         at += take.length;
       }
       if (this.dropOversizedPublish()) continue;
       if (this.have < this.bodyBytes) continue;
-      const head = Buffer.from(this.head.subarray(0, this.headBytes));
-      frames.push(Buffer.concat([head, ...this.parts], this.headBytes + this.bodyBytes));
+      if (!this.packet) this.allocatePacket();
+      frames.push(this.packet!);
       this.nextPacket();
     }
     return frames;
@@ -97,10 +113,32 @@ export class MqttFramer {
   private nextPacket(): void {
     this.offset += this.headBytes + this.bodyBytes!;
     this.headBytes = 0;
+    this.packet = null;
     this.parts = [];
     this.have = 0;
     this.bodyBytes = null;
     this.judged = false;
+  }
+
+  /** Allocates the current packet from its header alone when it is at most PREALLOCATE_MAX_BYTES. */
+  private preallocate(): void {
+    if (this.headBytes + this.bodyBytes! <= PREALLOCATE_MAX_BYTES) this.allocatePacket();
+  }
+
+  /** The current packet in one Buffer of its exact size: the header and whatever of the body is gathered so far. */
+  private allocatePacket(): void {
+    const packet = Buffer.allocUnsafe(this.headBytes + this.bodyBytes!);
+    this.head.copy(packet, 0, 0, this.headBytes);
+    let at = this.headBytes;
+    for (const part of this.parts) at += part.copy(packet, at);
+    this.parts = [];
+    this.packet = packet;
+  }
+
+  /** A PUBLISH whose body exceeds message_size_limit and whose payload length is not known yet. */
+  private toJudge(): boolean {
+    const limit = this.limits.messageSizeLimit;
+    return !!limit && !this.judged && this.head[0]! >> 4 === PUBLISH && this.bodyBytes! > limit;
   }
 
   private checkPacketSize(total: number): void {
@@ -115,9 +153,9 @@ export class MqttFramer {
    * length is known; a larger one is announced and its remaining bytes discarded.
    */
   private dropOversizedPublish(): boolean {
-    const limit = this.limits.messageSizeLimit;
+    if (!this.toJudge()) return false;
+    const limit = this.limits.messageSizeLimit!;
     const first = this.head[0]!;
-    if (!limit || this.judged || first >> 4 !== PUBLISH || this.bodyBytes! <= limit) return false;
     const qos = (first >> 1) & 3;
     if (this.parts.length > 1) this.parts = [Buffer.concat(this.parts)]; // at most a topic's length: bounded
     const body = this.parts[0];
@@ -127,7 +165,10 @@ export class MqttFramer {
     if (body.length < varHeader) return false;
     const payloadBytes = this.bodyBytes! - varHeader;
     this.judged = true;
-    if (payloadBytes <= limit) return false;
+    if (payloadBytes <= limit) {
+      this.preallocate();
+      return false;
+    }
     const dropped: DroppedPublish = {
       topic: body.toString('utf8', 2, 2 + topicLen),
       qos,
