@@ -2,7 +2,9 @@
 // core does not decode an instruction each time it runs it. A block is
 // avr8js's own instruction bodies (instruction-set.ts) one after another, each
 // with its opcode as a constant, ending at the first branch, jump, call, skip
-// or return, or before a word the run loop watches (SLEEP, polling-loop head).
+// or return, or before a word the run loop watches (SLEEP, polling-loop head)
+// or a word avr8js has no encoding for (erased flash: unencoded-run.ts, one
+// block per run of them).
 //
 // Cycle for cycle it is avr8js's `avrInstruction(cpu); cpu.tick()` loop: after
 // each instruction the block returns to the run loop, which ticks, whenever
@@ -15,6 +17,7 @@
 import type { CPU } from 'avr8js';
 import { EPILOGUE, instructionSet, type InstructionSet } from './instruction-set.ts';
 import { isTwoWord } from './poll-loop.ts';
+import { skipUnencoded } from './unencoded-run.ts';
 
 /** Runs instructions from cpu.pc until a tick is due or cycles >= target. */
 export type Block = (cpu: CPU, target: number) => void;
@@ -56,21 +59,40 @@ export class BlockCache {
   }
 
   private compile(start: number): Block {
+    const block = this.unencoded(start) ? this.unencodedRun(start) : this.straightLine(start);
+    this.blocks[start] = block;
+    this.compiled++;
+    return block;
+  }
+
+  private unencoded(pc: number): boolean {
+    return this.set.encodingOf(this.cpu.progMem[pc]!) < 0;
+  }
+
+  /** Words without an encoding from `start` to the next encoded or watched word, or the end of flash. */
+  private unencodedRun(start: number): Block {
+    const words = this.cpu.progMem.length;
+    let end = start + 1;
+    while (end < words && !this.watched(end) && this.unencoded(end)) end++;
+    return (cpu, target) => skipUnencoded(cpu, target, end);
+  }
+
+  /** avr8js's bodies, one after another, up to a control-flow instruction or a word another kind of block runs. */
+  private straightLine(start: number): Block {
     const { progMem } = this.cpu;
     const words = progMem.length;
     const lines: string[] = [];
     let pc = start;
     for (let n = 0; n < MAX_BLOCK_INSTRUCTIONS; n++) {
       if (n > 0) {
-        if (pc >= words || this.watched(pc)) break;
+        if (pc >= words || this.watched(pc) || this.unencoded(pc)) break;
         lines.push(TICK_DUE);
       }
       const opcode = progMem[pc]!;
-      const k = this.set.encodingOf(opcode);
-      const encoding = k >= 0 ? this.set.encodings[k]! : undefined;
-      const next = pc + (encoding?.twoWord ? 2 : 1);
-      lines.push(`{ // ${pc.toString(16)}: ${encoding?.name ?? 'no encoding'}`, `const opcode = ${opcode};`, encoding?.body ?? '');
-      if (!encoding || encoding.controlFlow) {
+      const encoding = this.set.encodings[this.set.encodingOf(opcode)]!;
+      const next = pc + (encoding.twoWord ? 2 : 1);
+      lines.push(`{ // ${pc.toString(16)}: ${encoding.name}`, `const opcode = ${opcode};`, encoding.body);
+      if (encoding.controlFlow) {
         lines.push(EPILOGUE, '}');
         break;
       }
@@ -79,9 +101,6 @@ export class BlockCache {
       pc = next;
     }
     const factory = new Function('isTwoWordInstruction', `return function block_${start.toString(16)}(cpu, target) {\n${lines.join('\n')}\n};`) as BlockFactory;
-    const block = factory(isTwoWord);
-    this.blocks[start] = block;
-    this.compiled++;
-    return block;
+    return factory(isTwoWord);
   }
 }

@@ -4,16 +4,19 @@
 // the program counter, cycle count and the whole data space (r0-r31, I/O with
 // SREG and SP, SRAM) must be equal. Random instruction streams cover every
 // encoding avr8js knows, and the bundled and a compiled-in-test firmware cover
-// interrupts, timers, SPI, sleep and the polling fast-forward.
+// interrupts, timers, SPI, sleep and the polling fast-forward; erased flash
+// (runs of words without an encoding, skipped whole) is run with a timer
+// interrupt firing inside it and as a firmware cut short by a lost ISP session.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ATmega168, BENCH_BUSY_HEX, FLASH_BYTES, RAMEND, parseIntelHex } from '../src/index.ts';
+import { ATmega168, BENCH_BUSY_HEX, BUNDLED_HEX, FLASH_BYTES, RAMEND, parseIntelHex } from '../src/index.ts';
 import { instructionSet } from '../src/instruction-set.ts';
+import { FLASH_PAGE_WORDS } from '../src/isp.ts';
 import { bootBundled, spiWindow } from './bundled-firmware.ts';
-import { toolAvailable } from './helpers.ts';
+import { JMP_MAIN, MAIN, flashImage, toolAvailable } from './helpers.ts';
 
 interface Pair {
   compiled: ATmega168;
@@ -121,6 +124,33 @@ describe('compiled blocks against avr8js, in lock-step', () => {
     expect(bytes[0]).toEqual(bytes[1]);
     expect(difference(p)).toBeUndefined();
     expect(lockStep(p, 2_000, 100, 1_001)).toBeUndefined();
+  });
+
+  it('erased flash with a timer interrupt taken inside it, around the end of flash and back', () => {
+    const p = pair(
+      flashImage({
+        0: JMP_MAIN,
+        0x20: `
+          inc r20         ; TIMER0 OVF, handled in its vector: only the interrupt comes here
+          reti`,
+        [MAIN]: `
+          ldi r16, 1
+          out 0x25, r16   ; TCCR0B: CS00, overflow every 256 cycles
+          sts 0x6e, r16   ; TIMSK0: TOIE0
+          sei`, // then erased flash to the end, where PC wraps to 0
+      }),
+    );
+    expect(lockStep(p, 20_000, 400, 997)).toBeUndefined();
+    expect(lockStep(p, 0, 20, 100_003)).toBeUndefined();
+    expect(p.compiled.cpu.data[20]).toBe(p.reference.cpu.data[20]);
+    expect(p.compiled.cpu.data[20]).toBeGreaterThan(100); // the interrupt came in the erased runs
+  });
+
+  it('a firmware cut short by a lost ISP session: its first page written, the rest erased', () => {
+    const flash = parseIntelHex(readFileSync(BUNDLED_HEX.v2, 'utf8'), BUNDLED_HEX.v2);
+    flash.fill(0xff, FLASH_PAGE_WORDS * 2);
+    const p = pair(flash);
+    expect(lockStep(p, 30_000, 300, 10_007)).toBeUndefined();
   });
 
   it('an avr-gcc firmware with a timer interrupt, an SPI interrupt and a busy loop', (ctx) => {
