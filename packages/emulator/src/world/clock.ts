@@ -66,10 +66,14 @@ export class VirtualClock {
     this.fake = null;
   }
 
+  /** The earliest pending library timer (fake-timers keeps them in a heap by callAt). */
+  private firstLibraryTimer(): { callAt: number } | undefined {
+    return (this.fake as unknown as { timerHeap?: { peek(): { callAt: number } | undefined } } | null)?.timerHeap?.peek();
+  }
+
   /** World time of the earliest pending library timer, or null. */
   nextLibraryTimerNs(): bigint | null {
-    const fake = this.fake as unknown as { timerHeap?: { peek(): { callAt: number } | undefined } } | null;
-    const first = fake?.timerHeap?.peek();
+    const first = this.firstLibraryTimer();
     if (!first) return null;
     const ns = BigInt(Math.ceil(first.callAt - this.libStartMs)) * NS_PER_MS;
     return ns < this.now ? this.now : ns;
@@ -83,7 +87,13 @@ export class VirtualClock {
       const targetMs = this.libStartMs + Number(t / NS_PER_MS);
       // tick(0) still fires timers due at the current fake millisecond (setTimeout(fn, 0)).
       const delta = targetMs - this.fake.now;
-      if (delta >= 0) this.fake.tick(delta);
+      if (delta < 0) return;
+      // With no timer due by then, tick() would only move its clock (its job queue holds
+      // faked nextTick/queueMicrotask calls, and those are real here): moved directly, a
+      // world turn costs no tick state nor range search.
+      const first = this.firstLibraryTimer();
+      if (first === undefined || first.callAt > targetMs) this.fake.now = targetMs;
+      else this.fake.tick(delta);
     }
   }
 }

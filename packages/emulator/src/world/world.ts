@@ -38,6 +38,8 @@ const AVR_SLICE_NS = 1_000_000n;
 
 const earliest = (a: bigint | null, b: bigint | null): bigint | null => (a === null ? b : b === null || a <= b ? a : b);
 const nextTurn = (): Promise<void> => new Promise((resolve) => realSetImmediate(resolve));
+/** Resumes once Node's tick queue is empty: a nextTick's promise continues only after every tick queued meanwhile has run. */
+const afterTicks = (): Promise<void> => new Promise((resolve) => process.nextTick(resolve));
 /** Whether a setImmediate callback is queued besides the one running (Node counts only those not yet run). */
 const immediatePending = (): boolean => process.getActiveResourcesInfo().includes('Immediate');
 
@@ -284,10 +286,15 @@ export class World implements ScenarioContext {
    * write from one), nothing is left that could run before the world's own next step, and
    * quiet rounds would only spin. So a PINGRESP or PUBLISH that reached the ESP is read by
    * it in the very next turn, one round later, in the state the quiet rounds would have left.
+   * The first round is queued only once the ticks of this turn have run: the callbacks they
+   * queue (aedes answering a PINGREQ, a write completing) then run before it in the same
+   * round, so a keepalive costs two rounds of the event loop, not three. Where the round is
+   * queued changes only how many rounds pass, never the state settle() returns in.
    */
   private async settle(): Promise<void> {
     let quiet = 0;
     let mark = this.net.activity + this.ioActivity;
+    await afterTicks();
     while (quiet < SETTLE_QUIET_ROUNDS) {
       await nextTurn();
       if (this.exactSettle && !immediatePending()) return;
