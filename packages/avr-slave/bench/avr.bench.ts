@@ -4,13 +4,15 @@
 //   avr.busy_ratio      emulator / raw; the idle machinery must not slow plain execution
 //   avr.sleep_hour_ms   one virtual hour of the sleeping relay firmware, one byte a minute
 //   avr.poll_hour_ms    the same with the build that polls SPIF
+//   avr.erased_mhz      the v2 firmware cut after its first page (power lost during ISP), the rest
+//                       erased flash it runs through and around, in 1 ms slices as the world drives it
 //   avr.workload_mhz    the busy firmware's whole fixed workload (to its `cli; sleep`), best of SIMAVR_RUNS
 //   avr.simavr_mhz      simavr (Debian) on the same image and cycle count, best of SIMAVR_RUNS whole runs
 //   avr.vs_simavr       workload_mhz / simavr_mhz (skipped with a note when simavr is not installed)
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { CPU, avrInstruction } from 'avr8js';
-import { ATmega168, BENCH_BUSY_HEX, BUNDLED_HEX, FLASH_BYTES, SRAM_BYTES, parseIntelHex } from '../src/index.ts';
+import { ATmega168, BENCH_BUSY_HEX, BUNDLED_HEX, FLASH_BYTES, FLASH_PAGE_WORDS, SRAM_BYTES, parseIntelHex } from '../src/index.ts';
 
 const BUSY_CYCLES = 20_000_000;
 const ROUNDS = 7;
@@ -92,6 +94,23 @@ for (const [name, file, goal] of [
   hourMs(file);
   emit(name, median(Array.from({ length: ROUNDS }, () => hourMs(file))), 'ms', goal);
 }
+
+const ERASED_CYCLES = 8_000_000 * 2; // two virtual seconds, about what ota/power-loss-recovery runs half-written
+const SLICE_CYCLES = 8_000; // 1 ms
+
+function erasedMHz(): number {
+  const flash = parseIntelHex(readFileSync(BUNDLED_HEX.v2, 'utf8'), BUNDLED_HEX.v2);
+  flash.fill(0xff, FLASH_PAGE_WORDS * 2);
+  const avr = new ATmega168();
+  avr.loadProgram(flash);
+  const t0 = performance.now();
+  for (let target = SLICE_CYCLES; target <= ERASED_CYCLES; target += SLICE_CYCLES) avr.runUntil(target, { stopWhenIdle: true });
+  if (avr.cycles < ERASED_CYCLES || avr.isIdle()) throw new Error('the half-written firmware idled: the benchmark would not measure erased flash');
+  return avr.cycles / (performance.now() - t0) / 1000;
+}
+
+erasedMHz();
+emit('avr.erased_mhz', median(Array.from({ length: ROUNDS }, erasedMHz)), 'MHz', '>= 1000');
 
 /** The busy image run to its `cli; sleep`: its cycle count and our best rate over it. */
 function workload(): { cycles: number; mhz: number } {

@@ -1,5 +1,7 @@
 // The AVR update over MQTT: the irrigation day with an update at noon (wall time and speed-up
-// over real time), and the update alone, from begin to done, in virtual and wall time.
+// over real time), and the update alone, from begin to done, in virtual and wall time; then,
+// in the same process, the power loss during programming (the half-written AVR runs erased
+// flash for seconds of virtual time before the ESP programs it again).
 import { join } from 'node:path';
 import { loadScenario } from '../src/scenario/loader.ts';
 import { runScenario } from '../src/scenario/runner.ts';
@@ -36,3 +38,6 @@ const day = await run('irrigation-day-ota.yaml');
 report('ota.day_wall_ms', day.wallMs, 'ms', '<= 15000');
 report('ota.day_speedup', day.virtualS / (day.wallMs / 1000), 'x', '>= 10000');
 report('ota.update_virtual_ms', day.updateVirtualMs, 'ms', '<= 1000');
+
+const powerLoss = await run('power-loss-recovery.yaml');
+report('ota.power_loss_wall_ms', powerLoss.wallMs, 'ms', '<= 1000');
