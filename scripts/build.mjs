@@ -45,7 +45,7 @@ function sourceHash(name) {
   // The view's bundle is made from src/view/web/ during the build: hashed through its sources.
   for (const e of readdirSync(join(pkg, 'src'), { withFileTypes: true, recursive: true })) if (e.isFile() && !e.parentPath.endsWith(join('view', 'assets'))) files.push(join(e.parentPath, e.name));
   // The CLI bundle and its code cache (made after all four packages, see build()).
-  if (name === 'emulator') files.push(...['bundle-cli.mjs', 'cli-code-cache.mjs', 'native-addon.mjs'].map((f) => join(root, 'scripts', f)), join(pkg, 'bin', 'cli-bundle.js'));
+  if (name === 'emulator') files.push(...['bundle-cli.mjs', 'verbatim-cjs.mjs', 'cli-code-cache.mjs', 'native-addon.mjs'].map((f) => join(root, 'scripts', f)), join(pkg, 'bin', 'cli-bundle.js'));
   if (name === 'emulator') for (const f of SHIPPED_FIXTURES) for (const e of readdirSync(join(root, 'fixtures', f), { withFileTypes: true, recursive: true })) if (e.isFile()) files.push(join(e.parentPath, e.name));
   for (const f of files.sort()) h.update(f).update(readFileSync(f));
   return h.digest('hex');

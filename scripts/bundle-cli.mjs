@@ -9,19 +9,24 @@
 // - every module's `import.meta` still names the module's own file under
 //   dist/, so its data files (view page, gdb worker, run workers, fixtures) are
 //   found where pnpm build put them;
-// - avr8js is not bundled: the AVR core reads avr8js's own instruction source
-//   text (avr-slave instruction-set.ts), which a bundler would reformat. It is
-//   required from the file of the module that imports it, as Node would.
+// - avr8js is not reprinted: the AVR core reads avr8js's own instruction source
+//   text (avr-slave instruction-set.ts), which a bundler would reformat. Its
+//   files are carried as their own text, each wrapped as Node wraps a module
+//   (verbatim-cjs.mjs), so it needs no resolving and the code cache covers it.
 import { createHash } from 'node:crypto';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
+import { verbatimPackage } from './verbatim-cjs.mjs';
 
 export const BUNDLE = join('dist', 'cli', 'esphil.cjs');
 /** The bundle's exports: the CLI's (main.ts), and the start of a `run --jobs` worker thread (run-worker.ts). */
 const ENTRY = `export * from './main.js';\nexport const startRunWorker = () => import('./run-worker.js');\n`;
-/** Libraries required at run time where Node finds them, never inlined. */
-const NOT_INLINED = ['avr8js'];
+/** Libraries carried as their files' own text, never reprinted by esbuild. */
+const VERBATIM = ['avr8js'];
+/** Where in the banner the verbatim libraries' code goes once the build has met their importers. */
+const VERBATIM_CODE = '/* esphil verbatim libraries */';
+const verbatimFunction = (name) => `__esphilVerbatim_${name.replace(/\W/g, '_')}`;
 
 /**
  * Every module's `import.meta` becomes `__esphilImportMeta(<its file, relative to the bundle>)`:
@@ -59,6 +64,7 @@ export async function bundleCli(pkg) {
   const workspacePackages = join(pkg, '..');
   // esbuild is the emulator's devDependency (it also bundles the view's page).
   const { build } = createRequire(join(pkg, 'package.json'))('esbuild');
+  const verbatimCode = [];
   const { outputFiles } = await build({
     write: false,
     stdin: { contents: ENTRY, resolveDir: bundleDir, sourcefile: 'esphil-entry.js', loader: 'js' },
@@ -71,17 +77,18 @@ export async function bundleCli(pkg) {
     tsconfig: join(pkg, 'tsconfig.build.json'),
     logLevel: 'warning',
     legalComments: 'none',
-    banner: { js: IMPORT_META.replace('LOADER', JSON.stringify(relative(bundleDir, join(pkg, 'bin', 'cli-bundle.js')))) },
+    banner: { js: `${IMPORT_META.replace('LOADER', JSON.stringify(relative(bundleDir, join(pkg, 'bin', 'cli-bundle.js'))))}\n${VERBATIM_CODE}` },
     plugins: [
       {
         name: 'esphil-module-locations',
         setup(b) {
-          // Required from the importing module's own file, so Node resolves it as it would for that module.
-          b.onResolve({ filter: new RegExp(`^(${NOT_INLINED.join('|')})$`) }, (args) => ({ path: args.path, namespace: 'not-inlined', pluginData: args.importer }));
-          b.onLoad({ filter: /.*/, namespace: 'not-inlined' }, (args) => ({
-            contents: `module.exports = require("node:module").createRequire(${importMeta(args.pluginData, bundleDir)}.filename)(${JSON.stringify(args.path)});`,
-            loader: 'js',
-          }));
+          // Resolved from the first module that imports it, as Node would for that module.
+          b.onResolve({ filter: new RegExp(`^(${VERBATIM.join('|')})$`) }, (args) => ({ path: args.path, namespace: 'verbatim', pluginData: args.importer }));
+          b.onLoad({ filter: /.*/, namespace: 'verbatim' }, (args) => {
+            const lib = verbatimPackage(args.path, args.pluginData, bundleDir, verbatimFunction(args.path));
+            verbatimCode.push(lib.code);
+            return { contents: `module.exports = ${verbatimFunction(args.path)}(${JSON.stringify(lib.main)});`, loader: 'js' };
+          });
           b.onLoad({ filter: /\.js$/ }, async (args) => {
             if (!args.path.startsWith(workspacePackages) || args.path.includes(`${sep}node_modules${sep}`)) return undefined;
             const source = await readFile(args.path, 'utf8');
@@ -93,7 +100,7 @@ export async function bundleCli(pkg) {
     ],
   });
   // main.ts's `#!` line: the bundle is compiled inside a function (bin/esphil.js), where it is no comment.
-  const text = asciiOnly(outputFiles[0].text.replace(/^#!.*\n/, ''));
+  const text = asciiOnly(outputFiles[0].text.replace(/^#!.*\n/, '').replace(VERBATIM_CODE, () => verbatimCode.join('\n')));
   // Named by its hash on its first line, which names its code cache (bin/cli-bundle.js); older caches go.
   for (const f of await readdir(bundleDir)) if (/^esphil\.cjs\..*\.v8-cache$/.test(f)) await rm(join(bundleDir, f));
   await writeFile(outfile, `// esphil CLI bundle ${createHash('sha256').update(text).digest('hex').slice(0, 16)}\n${text}`);
