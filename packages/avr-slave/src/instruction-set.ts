@@ -71,7 +71,7 @@ export function parseInstructionSet(source: string): InstructionSet {
   };
 
   const encodings: InstructionEncoding[] = [];
-  const tests: ((opcode: number) => boolean)[] = [];
+  const tests: string[] = [];
   skipSpace();
   for (let first = true; ; first = false) {
     if (!first) {
@@ -91,12 +91,14 @@ export function parseInstructionSet(source: string): InstructionSet {
     const pcWrites = body.match(PC_WRITE) ?? [];
     const twoWord = pcWrites.length === 1 && /^\s*cpu\.pc\+\+;\s*$/m.test(body);
     encodings.push({ name, body, controlFlow: pcWrites.length > 0 && !twoWord, twoWord });
-    tests.push(new Function('opcode', `return ${test};`) as (opcode: number) => boolean);
+    tests.push(`if (${test}) return ${tests.length};`);
   }
   const epilogue = source.slice(at, source.lastIndexOf('}')).replace(/\s+/g, ' ').trim();
   if (epilogue !== EPILOGUE) fail(`the code after the last instruction is "${epilogue}", not "${EPILOGUE}"`);
   if (encodings.length < 80) fail(`only ${encodings.length} encodings found`);
 
+  // avr8js's chain of tests as one function (compiled once, not once per encoding): the first that matches.
+  const firstMatch = new Function('opcode', `${tests.join('\n')}\nreturn -1;`) as (opcode: number) => number;
   const UNKNOWN = -2;
   const byOpcode = new Int16Array(0x10000).fill(UNKNOWN);
   return {
@@ -104,7 +106,7 @@ export function parseInstructionSet(source: string): InstructionSet {
     encodingOf(opcode: number): number {
       let k = byOpcode[opcode]!;
       if (k === UNKNOWN) {
-        k = tests.findIndex((test) => test(opcode));
+        k = firstMatch(opcode);
         byOpcode[opcode] = k;
       }
       return k;
