@@ -1,7 +1,7 @@
 // The debugging flags that run, serve and step share, and starting the stub
 // they ask for. The stub's port goes to stderr, so stdout stays the command's own.
+// The stub (and the worker thread it talks through) is loaded only when asked for.
 import { GDB_DEFAULT_PORT } from '../scenario/node-config.ts';
-import { attachGdb } from '../gdb/attach.ts';
 import type { GdbStub } from '../gdb/stub.ts';
 import type { World } from '../world/world.ts';
 import { UsageError } from '../errors.ts';
@@ -29,12 +29,13 @@ export function checkFirmwareFlags(command: string, flags: { 'avr-hex'?: string 
 }
 
 /** Starts the stub when --gdb (or the scenario's `gdb:`) asks for one; with --gdb-wait blocks until a debugger says continue. */
-export function startGdb(world: World, command: string, flags: { gdb?: number | undefined; 'gdb-wait': boolean }, scenarioPort?: number): GdbStub | null {
+export async function startGdb(world: World, command: string, flags: { gdb?: number | undefined; 'gdb-wait': boolean }, scenarioPort?: number): Promise<GdbStub | null> {
   const port = flags.gdb ?? scenarioPort;
   if (port === undefined) {
     if (flags['gdb-wait']) throw new UsageError(`esphil ${command}: --gdb-wait needs --gdb (or gdb: in the scenario's node section)`);
     return null;
   }
+  const { attachGdb } = await import('../gdb/attach.ts');
   let stub: GdbStub;
   try {
     stub = attachGdb(world, { port, log: (line) => console.error(line) });

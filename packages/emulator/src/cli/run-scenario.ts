@@ -59,7 +59,7 @@ export async function runScenarioOnce(s: Scenario, run: ScenarioRun): Promise<{ 
   timeline?.attach(world);
   let gdb = null;
   try {
-    gdb = startGdb(world, 'run', flags, s.node.gdbPort);
+    gdb = await startGdb(world, 'run', flags, s.node.gdbPort);
     world.powerOn();
     return { result: await runScenario(s, world, run.reporter), view };
   } finally {

@@ -19,7 +19,6 @@ import { FIRMWARE_FLAGS, GDB_FLAGS, checkFirmwareFlags } from './gdb.ts';
 import { availableParallelism } from 'node:os';
 import { wantsColor } from '../scenario/reporters/output.ts';
 import { reportTo, runScenarioOnce } from './run-scenario.ts';
-import { runInWorkers } from './run-pool.ts';
 import { checkPerScenarioPaths } from './recorders.ts';
 import { DEFAULT_MAX_VIRTUAL_NS, checkVirtualSpan } from '../scenario/virtual-span.ts';
 
@@ -116,6 +115,8 @@ export async function main(argv: string[]): Promise<number> {
     }
   } else {
     const color = wantsColor(out);
+    // Worker threads only for a parallel run: one scenario here does not load them.
+    const { runInWorkers } = await import('./run-pool.ts');
     results = await runInWorkers(scenarios, { jobs, flags: values, pkiDir: values.pki, many, color, out, reporterFor: (o) => reportTo(o, json, color) });
   }
   if (json) jsonReporter.summary(results);

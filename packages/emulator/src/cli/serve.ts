@@ -111,7 +111,7 @@ export async function main(argv: string[]): Promise<number> {
   process.once('SIGTERM', stop);
   let gdb;
   try {
-    gdb = startGdb(world, 'serve', values);
+    gdb = await startGdb(world, 'serve', values);
   } catch (e) {
     await world.close();
     throw e;

@@ -52,7 +52,7 @@ async function stepScenario(file: string, flags: StepFlags, pki: PkiFolder | und
   const trace = recorders.trace!;
   let gdb;
   try {
-    gdb = startGdb(world, 'step', flags, scenario.node.gdbPort);
+    gdb = await startGdb(world, 'step', flags, scenario.node.gdbPort);
   } catch (e) {
     await world.close();
     throw e;
