@@ -103,7 +103,8 @@ try {
   );
   clearInterval(sampler);
   report('serve.rss_peak_flood_mb', peak - before, 'MiB', `info: highest RSS above the start while flooded with ${FLOOD_MB} MB`);
-  // Garbage from the flood is collected when V8 next gets round to it: give it ten idle seconds.
+  // Once the clients are quiet for a second, serve collects the flood's garbage and trims glibc's heap
+  // (cli/idle-gc.ts, its "gc" event): give it ten idle seconds.
   await new Promise((r) => setTimeout(r, 10_000));
   const after = rssMb();
   report('serve.rss_after_flood_mb', after - before, 'MiB', `<= 50 above the start (${Math.round(before)} MiB) after ${FLOOD_MB} MB`);
