@@ -31,6 +31,23 @@ describe('millis() / micros() / time()', () => {
     expect(h2.cpu.micros()).toBe(5);
   });
 
+  it('millis() and nsAfterMillis() follow the CPU clock however often they are asked', () => {
+    const h = new CpuHarness(10n);
+    h.nowNs = 2_500_000n; // 2.5 ms after boot: millis() reads 12
+    expect(h.cpu.millis()).toBe(12);
+    expect(h.cpu.nsAfterMillis(0)).toBe(2n * MS);
+    expect(h.cpu.nsAfterMillis(3)).toBe(5n * MS);
+    expect(h.cpu.nsAfterMillis(0.2)).toBe(3n * MS); // a fraction waits for the next whole millisecond
+    expect(h.cpu.nsAfterMillis(-4)).toBe(2n * MS);
+    h.cpu.advance(600_000n); // the CPU's own busy time moves it, world time or not
+    expect(h.cpu.millis64()).toBe(13n);
+    expect(h.cpu.nsAfterMillis(1)).toBe(4n * MS);
+    h.nowNs = 9_999_999n;
+    expect(h.cpu.millis()).toBe(19);
+    expect(h.cpu.nsAfterMillis(0)).toBe(9n * MS);
+    expect(h.cpu.nsAtMillis64(h.cpu.millis64() + 1n)).toBe(10n * MS);
+  });
+
   it('time() counts from 0 at boot until set, then follows the SNTP answer', () => {
     const h = new CpuHarness();
     const t = new SystemTime(h.cpu);

@@ -36,6 +36,15 @@ export class Cpu {
   private timerSeq = 0;
   private halted = false;
   private dirty = false;
+  /**
+   * millis64() at the CPU time `msOf`, the first instant of that millisecond and its 32-bit
+   * millis(): the sketch and the world ask several times per world turn, at one instant, and
+   * each BigInt result would otherwise be a new heap number.
+   */
+  private msOf = -1n;
+  private ms64 = 0n;
+  private msStartNs = 0n;
+  private ms32 = 0;
 
   constructor(
     private readonly clock: { nowNs(): bigint },
@@ -59,12 +68,24 @@ export class Cpu {
   }
 
   millis64(): bigint {
-    return this.millisAtBoot + (this.now() - this.bootNs) / NS_PER_MS;
+    this.atMillis();
+    return this.ms64;
   }
 
   /** Arduino millis(): unsigned 32-bit, wraps after 49.7 days. */
   millis(): number {
-    return Number(this.millis64() & U32);
+    this.atMillis();
+    return this.ms32;
+  }
+
+  /** Brings millis64() and what follows from it up to now(). */
+  private atMillis(): void {
+    const now = this.now();
+    if (now === this.msOf) return;
+    this.msOf = now;
+    this.ms64 = this.millisAtBoot + (now - this.bootNs) / NS_PER_MS;
+    this.msStartNs = this.nsAtMillis64(this.ms64);
+    this.ms32 = Number(this.ms64 & U32);
   }
 
   /** Arduino micros(): unsigned 32-bit, wraps after 71.6 minutes. */
@@ -79,7 +100,10 @@ export class Cpu {
 
   /** First instant at which millis() has advanced `ms` past its current value. */
   nsAfterMillis(ms: number): bigint {
-    return this.nsAtMillis64(this.millis64() + BigInt(Math.max(0, Math.ceil(ms))));
+    this.atMillis();
+    const whole = Math.max(0, Math.ceil(ms));
+    // nsAtMillis64(millis64() + whole), from the start of the current millisecond.
+    return whole === 0 ? this.msStartNs : this.msStartNs + BigInt(whole) * NS_PER_MS;
   }
 
   get isHalted(): boolean {
