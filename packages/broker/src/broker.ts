@@ -7,6 +7,7 @@ import { createSecureContext, type SecureContext } from 'node:tls';
 import { confLimits, type BrokerConfig, type TlsVersion } from './config.ts';
 import { Connection, type ConnectionHost } from './connection.ts';
 import { onPacketHandled } from './aedes-inflow.ts';
+import { parseLonePingreqDirectly } from './mqtt/lone-pingreq.ts';
 import { installDeniedPublishDrop, policyHooks, type PolicyHost } from './policy.ts';
 import { listenerCipherOptions } from './tls/ciphers.ts';
 import { TrustStore } from './tls/verify.ts';
@@ -208,6 +209,7 @@ export class Broker implements ConnectionHost, PolicyHost {
     // (mosquitto__mid_generate). Starting at 1 also keeps traces reproducible.
     client._nextId = 1;
     onPacketHandled(client, () => conn.packetHandled());
+    parseLonePingreqDirectly(client);
   }
 
   detach(conn: Connection): void {

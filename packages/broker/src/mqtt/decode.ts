@@ -12,14 +12,14 @@ export class MqttDecodeError extends Error {
 }
 
 // Fixed headers of the two packets that are only a header (MQTT 3.1.1, 3.12 and 3.13).
-const PINGREQ_HEADER = 0xc0;
+export const PINGREQ_HEADER = 0xc0;
 const PINGRESP_HEADER = 0xd0;
 
 /**
  * PINGREQ and PINGRESP as mqtt-packet's parser returns them, without running it: a quiet
  * session is nothing but these, one pair per keepalive.
  */
-function keepalivePacket(frame: Buffer): Packet | undefined {
+export function keepalivePacket(frame: Buffer): Packet | undefined {
   if (frame.length !== 2 || frame[1] !== 0) return undefined;
   const cmd = frame[0] === PINGREQ_HEADER ? 'pingreq' : frame[0] === PINGRESP_HEADER ? 'pingresp' : undefined;
   return cmd && ({ cmd, retain: false, qos: 0, dup: false, length: 0, topic: null, payload: null } as unknown as Packet);
