@@ -75,6 +75,7 @@ export interface IdleGcOptions {
   setTimer?: (fn: () => void, ms: number) => Timer;
   /** Memory outside V8's heap (Buffers), in bytes. */
   external?: () => number;
+  /** Run one look (IDLE_GC_POLL_MS) after each collection; glibc's malloc_trim by default. */
   trim?: MemoryTrim;
 }
 
