@@ -12,8 +12,9 @@
 // or the cycle target is reached; otherwise tick() would do nothing and the
 // next instruction follows at once.
 //
-// Blocks are cached per start address. Whoever writes flash calls
-// invalidate() (ATmega168.flashWritten() does, for loadProgram and ISP).
+// Blocks are cached per start address. After flash changes they are all
+// dropped (ATmega168.writeFlash, the one path for loadProgram and ISP, has
+// RunLoop.rescan() call invalidate() before the core next runs).
 import type { CPU } from 'avr8js';
 import { EPILOGUE, instructionSet, type InstructionSet } from './instruction-set.ts';
 import { isTwoWord } from './poll-loop.ts';
