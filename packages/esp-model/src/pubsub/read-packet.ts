@@ -35,9 +35,18 @@ async function readByte(cpu: Cpu, client: MqttTransport, socketTimeoutS: number,
   return client.read();
 }
 
+/**
+ * A byte already received, or undefined when readByte() would have to wait for one. Taken
+ * without an await: a packet that arrived whole (a PINGRESP, a command) is read in one go,
+ * byte for byte as readByte() reads it, instead of one microtask per byte.
+ */
+function buffered(client: MqttTransport): number | undefined {
+  return client.available() > 0 ? client.read() : undefined;
+}
+
 export async function readPacket(cpu: Cpu, client: MqttTransport, buf: Uint8Array, socketTimeoutS: number, note: Note): Promise<ReadResult> {
   let len = 0;
-  const first = await readByte(cpu, client, socketTimeoutS, note);
+  const first = buffered(client) ?? (await readByte(cpu, client, socketTimeoutS, note));
   if (first === null) return { len: 0, llen: 0 };
   buf[len++] = first;
   const isPublish = (first & 0xf0) === MQTTPUBLISH;
@@ -49,7 +58,7 @@ export async function readPacket(cpu: Cpu, client: MqttTransport, buf: Uint8Arra
       note('malformed', 'remaining length longer than 4 bytes');
       return { len: 0, llen: 0, badLength: true };
     }
-    const d = await readByte(cpu, client, socketTimeoutS, note);
+    const d = buffered(client) ?? (await readByte(cpu, client, socketTimeoutS, note));
     if (d === null) return { len: 0, llen: 0 };
     digit = d;
     buf[len++] = digit;
@@ -61,7 +70,7 @@ export async function readPacket(cpu: Cpu, client: MqttTransport, buf: Uint8Arra
   if (isPublish) {
     // The topic length is read into the buffer up front (the C++ uses it for stream skipping).
     for (let k = 0; k < 2; k++) {
-      const b = await readByte(cpu, client, socketTimeoutS, note);
+      const b = buffered(client) ?? (await readByte(cpu, client, socketTimeoutS, note));
       if (b === null) return { len: 0, llen };
       buf[len++] = b;
     }
@@ -69,7 +78,7 @@ export async function readPacket(cpu: Cpu, client: MqttTransport, buf: Uint8Arra
   }
   let idx = len;
   for (let i = start; i < length; i++) {
-    const b = await readByte(cpu, client, socketTimeoutS, note);
+    const b = buffered(client) ?? (await readByte(cpu, client, socketTimeoutS, note));
     if (b === null) return { len: 0, llen };
     if (len < buf.length) buf[len++] = b;
     idx++;
