@@ -93,8 +93,9 @@ export class IrrigationSketch {
   }
 
   async loop(): Promise<void> {
-    const { pubsub } = this.env;
-    await this.env.ota?.loop();
+    const { pubsub, ota } = this.env;
+    // A sketch built without OTA has nothing to wait for here (an await of nothing still yields).
+    if (ota) await ota.loop();
     this.setupWifi.loopWifi();
     if (!this.setupWifi.isReadyForProcessing()) return;
     if (!pubsub.connected()) await this.reconnectToMQTT(this.millis());
