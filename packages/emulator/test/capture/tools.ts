@@ -1,5 +1,6 @@
-// Debian tools the capture tests drive. Missing locally: the test is skipped
-// with the reason printed. Under CI=true a missing tool fails the test.
+// Debian tools the capture tests drive (and other things a test needs: requirement()).
+// Missing locally: the test is skipped with the reason printed. Under CI=true a
+// missing tool fails the test.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -38,13 +39,17 @@ export function needTools(...tools: ('tshark' | 'editcap' | 'mosquitto' | 'mosqu
     if (t === 'dumpcap-lo') r = probe('dumpcap', ['-i', 'lo', '-L'], 'capturing on lo needs root or CAP_NET_RAW+CAP_NET_ADMIN on dumpcap (CI runs as root)');
     if (r) reasons.push(r);
   }
-  const reason = reasons.length ? reasons.join('; ') : undefined;
+  return requirement('required tool', reasons.length ? reasons.join('; ') : undefined);
+}
+
+/** `what` a test needs, missing for `reason` (undefined: present): skipped locally with the reason printed, failed under CI. */
+export function requirement(what: string, reason: string | undefined): ToolCheck {
   if (reason && !CI) console.warn(`skipped: ${reason}`);
   return {
     skip: reason !== undefined && !CI,
     reason,
     assert() {
-      if (reason) throw new Error(`required tool missing under CI: ${reason}`);
+      if (reason) throw new Error(`${what} missing under CI: ${reason}`);
     },
   };
 }

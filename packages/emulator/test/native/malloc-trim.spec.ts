@@ -5,20 +5,21 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { fullGc } from '../../src/cli/idle-gc.ts';
 import { loadMallocTrim, trimMalloc, type MallocTrimAddon } from '../../src/native/malloc-trim.ts';
+import { requirement } from '../capture/tools.ts';
 
 const MiB = 2 ** 20;
 const BUFFERS = 200;
 const PIN_BYTES = 64 * 1024;
 const load = loadMallocTrim();
-const CI = process.env.CI === 'true';
-if (!load.ok && !CI) console.warn(`skipped: ${load.reason}`);
+const built = requirement('malloc_trim addon', load.ok ? undefined : load.reason);
 
+/** The loaded addon: not loaded, the tests are skipped, or under CI fail here. */
 function addon(): MallocTrimAddon {
-  if (!load.ok) throw new Error(`malloc_trim addon missing under CI: ${load.reason}`);
-  return load.addon;
+  built.assert();
+  return (load as { addon: MallocTrimAddon }).addon;
 }
 
-describe.skipIf(!load.ok && !CI)('malloc_trim addon', () => {
+describe.skipIf(built.skip)('malloc_trim addon', () => {
   it('loads', () => {
     const info = addon().info();
     for (const k of ['arena', 'free', 'mmapped', 'topReleasable'] as const) expect(info[k]).toBeGreaterThanOrEqual(0);
