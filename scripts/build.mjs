@@ -68,8 +68,8 @@ export async function build(only = []) {
     if (name === 'emulator') run([tsx, join(pkg, 'src', 'view', 'build-assets.ts')], 'the view bundle');
     run([tsc, '-p', join(pkg, 'tsconfig.build.json')], `packages/${name}`);
     copyAssets(join(pkg, 'src'), dist);
-    if (name === 'emulator') for (const f of SHIPPED_FIXTURES) cpSync(join(root, 'fixtures', f), join(dist, 'fixtures', f), { recursive: true });
     if (name === 'emulator') {
+      for (const f of SHIPPED_FIXTURES) cpSync(join(root, 'fixtures', f), join(dist, 'fixtures', f), { recursive: true });
       const addon = buildNativeAddon(pkg);
       if (addon.ok) console.log(`build: packages/emulator/${ADDON}`);
       else console.error(`build: packages/emulator/${ADDON} not built (${addon.reason}); esphil serve keeps freed memory from the system`);
