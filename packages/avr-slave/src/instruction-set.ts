@@ -55,7 +55,7 @@ export function parseInstructionSet(source: string): InstructionSet {
     at = SPACE.lastIndex;
   };
   /** The text between the bracket at `at` and its partner; `at` moves past the partner. */
-  const enclosed = (open: '(' | '{', close: ')' | '}'): string => {
+  const enclosed = (open: keyof typeof BRACKETS): string => {
     if (source[at] !== open) fail(`expected "${open}" at offset ${at}`);
     const start = at;
     const bracket = BRACKETS[open];
@@ -82,9 +82,9 @@ export function parseInstructionSet(source: string): InstructionSet {
     if (!source.startsWith('if', at)) fail(`expected "if" at offset ${at}`);
     at += 2;
     skipSpace();
-    const test = enclosed('(', ')').trim();
+    const test = enclosed('(').trim();
     skipSpace();
-    const body = enclosed('{', '}');
+    const body = enclosed('{');
     skipSpace();
     if (!PURE_TEST.test(test)) fail(`the test "${test}" depends on more than the opcode`);
     const name = /\/\*\s*([^*]*?)\s*\*\//.exec(body)?.[1] ?? test;
