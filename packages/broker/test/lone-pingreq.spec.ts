@@ -60,4 +60,10 @@ describe('a lone PINGREQ read by aedes', () => {
     expect(same([Buffer.from([0xc1, 0x00])]).headers).toBe(1); // reserved flags set
     expect(same([Buffer.from([0xc0, 0x01, 0x00])]).headers).toBe(1); // a PINGREQ has no payload
   });
+
+  it('goes through the parser for a two-byte read whose length byte is not zero', () => {
+    expect(same([Buffer.from([0xc0, 0x01]), Buffer.from([0x00]), PINGREQ]).headers).toBe(1); // the payload byte completes it, then a lone PINGREQ
+    expect(same([Buffer.from([0xc0, 0x80]), Buffer.from([0x00]), PINGREQ]).headers).toBe(1); // a continued length byte
+    expect(same([Buffer.from([0xd0, 0x00])]).headers).toBe(1); // a PINGRESP is not taken
+  });
 });
