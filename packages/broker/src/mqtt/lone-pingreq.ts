@@ -30,8 +30,8 @@ export function parseLonePingreqDirectly(client: Client): void {
   const parser = (client as unknown as { _parser: ParserState })._parser;
   const parse = parser.parse;
   parser.parse = function (this: ParserState, buf: Buffer): number {
-    if (buf.length !== 2 || buf[0] !== PINGREQ_HEADER || !betweenPackets(this)) return parse.call(this, buf);
-    const packet = keepalivePacket(buf);
+    // keepalivePacket() checks the length and the zero remaining length; a PINGRESP stays the parser's.
+    const packet = buf[0] === PINGREQ_HEADER && betweenPackets(this) ? keepalivePacket(buf) : undefined;
     if (!packet) return parse.call(this, buf);
     this._pos = 0;
     this.emit('packet', packet);
