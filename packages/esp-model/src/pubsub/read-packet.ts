@@ -23,9 +23,11 @@ export function deadlineAfterMillis(cpu: Cpu, startMillis: number, ms: number): 
 
 type Note = (kind: PubSubEventKind, detail: string) => void;
 
-/** readByte(): the next byte, waiting up to the socket timeout for one; null on timeout. */
+/**
+ * readByte() once nothing is buffered (buffered() takes what is): waits up to the socket
+ * timeout for the next byte; null on timeout.
+ */
 async function readByte(cpu: Cpu, client: MqttTransport, socketTimeoutS: number, note: Note): Promise<number | null> {
-  if (client.available() > 0) return client.read();
   const start = cpu.millis();
   const ok = await cpu.block(() => client.available() > 0, deadlineAfterMillis(cpu, start, socketTimeoutS * 1000));
   if (!ok) {
@@ -36,9 +38,9 @@ async function readByte(cpu: Cpu, client: MqttTransport, socketTimeoutS: number,
 }
 
 /**
- * A byte already received, or undefined when readByte() would have to wait for one. Taken
+ * A byte already received, or undefined when readByte() has to wait for one. Taken
  * without an await: a packet that arrived whole (a PINGRESP, a command) is read in one go,
- * byte for byte as readByte() reads it, instead of one microtask per byte.
+ * byte for byte as PubSubClient's readByte() reads it, instead of one microtask per byte.
  */
 function buffered(client: MqttTransport): number | undefined {
   return client.available() > 0 ? client.read() : undefined;
