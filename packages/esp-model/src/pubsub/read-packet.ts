@@ -47,8 +47,9 @@ function buffered(client: MqttTransport): number | undefined {
 }
 
 export async function readPacket(cpu: Cpu, client: MqttTransport, buf: Uint8Array, socketTimeoutS: number, note: Note): Promise<ReadResult> {
+  const waitByte = (): Promise<number | null> => readByte(cpu, client, socketTimeoutS, note);
   let len = 0;
-  const first = buffered(client) ?? (await readByte(cpu, client, socketTimeoutS, note));
+  const first = buffered(client) ?? (await waitByte());
   if (first === null) return { len: 0, llen: 0 };
   buf[len++] = first;
   const isPublish = (first & 0xf0) === MQTTPUBLISH;
@@ -60,7 +61,7 @@ export async function readPacket(cpu: Cpu, client: MqttTransport, buf: Uint8Arra
       note('malformed', 'remaining length longer than 4 bytes');
       return { len: 0, llen: 0, badLength: true };
     }
-    const d = buffered(client) ?? (await readByte(cpu, client, socketTimeoutS, note));
+    const d = buffered(client) ?? (await waitByte());
     if (d === null) return { len: 0, llen: 0 };
     digit = d;
     buf[len++] = digit;
@@ -72,7 +73,7 @@ export async function readPacket(cpu: Cpu, client: MqttTransport, buf: Uint8Arra
   if (isPublish) {
     // The topic length is read into the buffer up front (the C++ uses it for stream skipping).
     for (let k = 0; k < 2; k++) {
-      const b = buffered(client) ?? (await readByte(cpu, client, socketTimeoutS, note));
+      const b = buffered(client) ?? (await waitByte());
       if (b === null) return { len: 0, llen };
       buf[len++] = b;
     }
@@ -80,7 +81,7 @@ export async function readPacket(cpu: Cpu, client: MqttTransport, buf: Uint8Arra
   }
   let idx = len;
   for (let i = start; i < length; i++) {
-    const b = buffered(client) ?? (await readByte(cpu, client, socketTimeoutS, note));
+    const b = buffered(client) ?? (await waitByte());
     if (b === null) return { len: 0, llen };
     if (len < buf.length) buf[len++] = b;
     idx++;
