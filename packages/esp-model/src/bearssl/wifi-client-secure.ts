@@ -169,6 +169,10 @@ export class WiFiClientSecure {
     const sock = tls.connect({
       socket: stream,
       rejectUnauthorized: false, // the chain is judged below, at the ESP's own clock
+      // BearSSL trusts its anchors only and sends the client chain exactly as configured: an
+      // empty store keeps OpenSSL from loading the system's roots (and NODE_EXTRA_CA_CERTS)
+      // at the first connect, and from completing the client's chain out of them.
+      ca: [],
       minVersion: 'TLSv1.2',
       maxVersion: 'TLSv1.2',
       cert: this.clientCert?.cert,
