@@ -56,7 +56,8 @@ const sha = (b: Buffer | string): string => createHash('sha256').update(b).diges
 async function runJob(job: Job): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'esphil-digest-'));
   try {
-    const child = spawn(process.execPath, [cli, ...job.argv(dir)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The command as installed: its launcher line runs (bin/esphil.js).
+    const child = spawn(cli, job.argv(dir), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));

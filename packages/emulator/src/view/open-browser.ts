@@ -9,10 +9,19 @@ function opener(): { cmd: string; args: string[] } {
   return { cmd: 'xdg-open', args: [] };
 }
 
+/** What bin/esphil.js's launcher line sets so that Node parses no root certificates. */
+const LAUNCHER_CERT_FILE = '/dev/null';
+
+/** The browser gets the desktop's certificate store back: the launcher's empty one is esphil's own. */
+function browserEnv(): NodeJS.ProcessEnv {
+  const { SSL_CERT_FILE, ...rest } = process.env;
+  return SSL_CERT_FILE === LAUNCHER_CERT_FILE ? rest : process.env;
+}
+
 /** Opens `url`; a missing opener is reported on stderr, the server keeps running. */
 export function openInBrowser(url: string): void {
   const { cmd, args } = opener();
-  const child = spawn(cmd, [...args, url], { detached: true, stdio: 'ignore' });
+  const child = spawn(cmd, [...args, url], { detached: true, stdio: 'ignore', env: browserEnv() });
   child.on('error', (e) => console.error(`esphil: cannot open a browser with ${cmd} (${(e as NodeJS.ErrnoException).code ?? e.message}); open ${url} yourself`));
   child.unref();
 }
