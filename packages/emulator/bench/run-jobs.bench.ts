@@ -15,7 +15,7 @@ const suite = join(FIXTURES, 'scenarios', 'fidelity');
 function timed(jobs: number): { wall: number; cpu: number | undefined } {
   const cpu0 = childrenCpuMs();
   const t0 = realNow();
-  const res = spawnSync(process.execPath, [cli, 'run', suite, '--jobs', String(jobs)], { encoding: 'utf8' });
+  const res = spawnSync(cli, ['run', suite, '--jobs', String(jobs)], { encoding: 'utf8' });
   const wall = realNow() - t0;
   const cpu1 = childrenCpuMs();
   if (res.status !== 0) throw new Error(`esphil run ${suite} --jobs ${jobs} exited with ${res.status}:\n${res.stdout}${res.stderr}`);
