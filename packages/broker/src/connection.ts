@@ -18,6 +18,7 @@ import { MqttFramer, type DroppedPublish } from './mqtt/framer.ts';
 import { publishDenied } from './policy.ts';
 import { SSL_AD_CERTIFICATE_REQUIRED, SSL_AD_HANDSHAKE_FAILURE, alertFor, tls12FatalAlert } from './tls/alerts.ts';
 import { OutboundHold } from './tls/outbound-hold.ts';
+import { isSelfHolding, type TlsWriteHold } from './tls/held-writes.ts';
 import { tls13FatalAlert } from './tls/tls13-alert.ts';
 import { verifyClientChain, type TrustStore } from './tls/verify.ts';
 import type { BrokerClock, BrokerEvent, CaptureRecord, Endpoint } from './types.ts';
@@ -59,7 +60,7 @@ export class Connection {
   mqttConnected = false;
   private readonly tls: TLSSocket;
   /** Between the TLS server and the transport: holds the server's answer to a TLS 1.3 client flight until it is judged. */
-  private readonly hold: OutboundHold;
+  private readonly hold: TlsWriteHold;
   /** TLS 1.3 only: the server application traffic secret, from the keylog line SERVER_TRAFFIC_SECRET_0. */
   private serverTrafficSecret: Buffer | null = null;
   private mqtt: Duplex | null = null;
@@ -90,9 +91,12 @@ export class Connection {
     readonly local: Endpoint,
     secureContext: SecureContext,
   ) {
+    // An in-memory link end applies the hold to its own handle, which TLS then uses directly;
+    // any other transport gets the hold as a stream layer.
+    const held = isSelfHolding(stream) ? { hold: stream.tlsWriteHold, transport: stream } : OutboundHold.layer(stream);
+    this.hold = held.hold;
     // TLSSocket takes any Duplex at run time; its typings only name net.Socket.
-    this.hold = new OutboundHold(stream);
-    this.tls = new TLSSocket(this.hold as unknown as Socket, {
+    this.tls = new TLSSocket(held.transport as unknown as Socket, {
       isServer: true,
       secureContext,
       requestCert: true,

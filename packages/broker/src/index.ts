@@ -4,6 +4,7 @@ export { parseAcl, aclAllows, aclAllowsSubscribe, type AclRules, type AclEntry, 
 export { realClock, type BrokerClock, type BrokerEvent, type BrokerEventName, type BrokerOptions, type CaptureRecord, type Endpoint } from './types.ts';
 export { generatePki, defaultNotBefore, DEFAULT_BROKER_NAMES, OPERATOR_CN, PKI_SET_FILES, type GeneratePkiOptions, type PkiCredential, type PkiSet } from './pki/generate.ts';
 export { writeFixturePki, FIXTURE_CERTS, FIXTURE_DATE, NODE_CN } from './pki/fixtures.ts';
+export { HeldWrites, type SelfHoldingTransport, type TlsWriteHold } from './tls/held-writes.ts';
 export { verifyClientChain, TrustStore, type VerifyError, type VerifyResult } from './tls/verify.ts';
 export { topicMatches } from './topic.ts';
 export { DEFAULT_LIMITS, CONNECT_TIMEOUT_MS, type BrokerLimits } from './limits.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { duplexPair } from 'node:stream';
+import { duplexPair, type Duplex } from 'node:stream';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import mqtt, { type Packet } from 'mqtt-packet';
 import { createBroker, loadMosquittoConf, type Broker, type BrokerClock, type BrokerOptions, type BrokerEvent, type CaptureRecord } from '../src/index.ts';
@@ -117,11 +117,13 @@ export interface DialOptions {
   cert?: string;
   key?: string;
   tls?: Partial<ConnectionOptions>;
+  /** The connection's two ends, server's first (default: a stream pair). */
+  pair?: () => [Duplex, Duplex];
 }
 
 /** Opens a TLS client to `broker` over an in-memory pair; resolves when the handshake ends either way. */
 export async function dial(broker: Broker, o: DialOptions = {}): Promise<TestClient> {
-  const [server, client] = duplexPair();
+  const [server, client] = (o.pair ?? duplexPair)();
   broker.acceptStream(server, { remoteAddress: '10.0.0.2', remotePort: 50000, localAddress: '10.0.0.1', localPort: 8883 });
   const socket = tlsConnect({
     socket: client as never,

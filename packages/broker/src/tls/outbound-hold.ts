@@ -6,21 +6,16 @@
 // ticket is ever sent. Holding those writes until the judgement lets the broker
 // do the same: release them for a good certificate, drop them for a bad one.
 import { Duplex } from 'node:stream';
+import { HeldWrites, type TlsWriteHold } from './held-writes.ts';
 
-export class OutboundHold extends Duplex {
-  /** Hold from the next bytes the client sends (set once the server's own flight is out). */
-  private armed = false;
-  private held: Buffer[] | null = null;
-  /** Everything the TLS server writes from now on goes nowhere (an alert of the broker's own went out instead). */
-  private sealed = false;
+export class OutboundHold extends Duplex implements TlsWriteHold {
+  private readonly writes: HeldWrites;
 
   constructor(private readonly transport: Duplex) {
     super();
+    this.writes = new HeldWrites((chunk) => this.transport.write(chunk));
     transport.on('data', (chunk: Buffer) => {
-      if (this.armed) {
-        this.armed = false;
-        this.held = [];
-      }
+      this.writes.clientSent();
       if (!this.push(chunk)) transport.pause();
     });
     transport.on('end', () => this.push(null));
@@ -28,24 +23,22 @@ export class OutboundHold extends Duplex {
     transport.on('close', () => this.destroy());
   }
 
-  /** The server's TLS 1.3 flight is being written: hold its next writes, those that answer the client's flight. */
+  /** The layer over `transport`, as the hold and as the stream the TLS server runs on. */
+  static layer(transport: Duplex): { hold: TlsWriteHold; transport: Duplex } {
+    const hold = new OutboundHold(transport);
+    return { hold, transport: hold };
+  }
+
   holdAfterClientFlight(): void {
-    if (!this.sealed && this.held === null) this.armed = true;
+    this.writes.holdAfterClientFlight();
   }
 
-  /** The client was accepted: what was held goes out, in order, and nothing more is held. */
   release(): void {
-    this.armed = false;
-    const held = this.held ?? [];
-    this.held = null;
-    for (const chunk of held) this.transport.write(chunk);
+    this.writes.release();
   }
 
-  /** The client was refused: drop what was held and anything the TLS server writes later. */
   seal(): void {
-    this.armed = false;
-    this.held = null;
-    this.sealed = true;
+    this.writes.seal();
   }
 
   // The TLS socket pauses its input to slow a client down (AedesInflow): that must pause the
@@ -66,11 +59,7 @@ export class OutboundHold extends Duplex {
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    if (this.sealed || this.transport.destroyed) return cb();
-    if (this.held) {
-      this.held.push(chunk);
-      return cb();
-    }
+    if (this.transport.destroyed || this.writes.take(chunk)) return cb();
     // Transport errors are reported by the transport itself (Connection listens there).
     this.transport.write(chunk, () => cb());
   }
