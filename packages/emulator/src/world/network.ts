@@ -8,6 +8,7 @@ import type { EventQueue } from './queue.ts';
 import type { VirtualClock } from './clock.ts';
 import { TcpLink } from './tcp-link.ts';
 import { connectOutside, type OutsideBroker } from './outside-broker.ts';
+import { LinkEnd, memoryLinkAvailable } from './memory-link.ts';
 
 export const BROKER_IP = '192.168.4.1';
 export const NODE_IP = '192.168.4.2';
@@ -137,6 +138,13 @@ export class WorldNetwork {
 
   /** An in-memory connection to the broker from `address`; both directions count as activity. */
   memoryStream(broker: BrokerEndpoint, address = NODE_IP): Duplex {
+    const [clientEnd, brokerEnd] = memoryLinkAvailable ? LinkEnd.pair(() => this.activity++) : this.streamPair();
+    broker.accept(brokerEnd, { remoteAddress: address, remotePort: this.nextPort++, localAddress: BROKER_IP, localPort: 8883 });
+    return clientEnd;
+  }
+
+  /** The same connection as a stream pair, where the link cannot be made (Node's JSStreamSocket then carries TLS). */
+  private streamPair(): [Duplex, Duplex] {
     const [clientEnd, brokerEnd] = duplexPair();
     this.countWrites(clientEnd);
     this.countWrites(brokerEnd);
@@ -149,7 +157,6 @@ export class WorldNetwork {
       this.activity++;
       clientEnd.destroy();
     });
-    broker.accept(brokerEnd, { remoteAddress: address, remotePort: this.nextPort++, localAddress: BROKER_IP, localPort: 8883 });
-    return clientEnd;
+    return [clientEnd, brokerEnd];
   }
 }
