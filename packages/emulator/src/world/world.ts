@@ -72,6 +72,8 @@ export class World implements ScenarioContext {
   private closed = false;
   /** Every byte of the world moves over in-memory streams: settle() can tell exactly when they stop. */
   private readonly exactSettle: boolean;
+  /** net.activity when settle() last ended after a round, in this runTo(); null before the first. */
+  private settledAt: number | null = null;
   /** Set when the node talks to an outside broker: virtual time follows the wall clock from `origin`. */
   private readonly pacer: { origin: { wallMs: number; ns: bigint } | null } | null;
   /** Why the last connection to the outside broker could not be made (TCP level), until the next attempt. */
@@ -290,14 +292,22 @@ export class World implements ScenarioContext {
    * queue (aedes answering a PINGREQ, a write completing) then run before it in the same
    * round, so a keepalive costs two rounds of the event loop, not three. Where the round is
    * queued changes only how many rounds pass, never the state settle() returns in.
+   * A turn of the world's own (`turn`) that wrote no byte since the last settle of the same
+   * run (the ESP reading what the last round delivered, then blocking again) needs no round
+   * at all when no callback waits for one: a write reaches the network at once, so such a
+   * turn started no I/O. Code outside the turns (a step) may have, and always gets a round.
    */
-  private async settle(): Promise<void> {
+  private async settle(turn = false): Promise<void> {
     let quiet = 0;
     let mark = this.net.activity + this.ioActivity;
     await afterTicks();
+    if (turn && this.exactSettle && this.settledAt === this.net.activity && !immediatePending()) return;
     while (quiet < SETTLE_QUIET_ROUNDS) {
       await nextTurn();
-      if (this.exactSettle && !immediatePending()) return;
+      if (this.exactSettle && !immediatePending()) {
+        this.settledAt = this.net.activity;
+        return;
+      }
       const now = this.net.activity + this.ioActivity;
       if (now !== mark) {
         mark = now;
@@ -370,6 +380,7 @@ export class World implements ScenarioContext {
   /** Advances virtual time to `target`, firing every event on the way; stops early when `stop()` holds. */
   async runTo(target: bigint, stop?: () => boolean): Promise<boolean> {
     if (this.closed) throw new Error('the world is closed');
+    this.settledAt = null; // a step may have started I/O that has not written yet
     if (!this.pacer) return this.runFree(target, stop);
     // An outside broker answers in real time: virtual time may not run ahead of the wall clock.
     this.pacer.origin ??= { wallMs: realNow(), ns: this.clock.nowNs() };
@@ -386,7 +397,7 @@ export class World implements ScenarioContext {
     for (;;) {
       for (const hook of this.turnHooks) hook();
       this.fireDue();
-      await this.settle();
+      await this.settle(true);
       if (stop?.()) return true;
       const avrIdle = this.avr.isIdle(); // asked once per turn: for a polling firmware it compares register state
       const next = this.nextEventNs(avrIdle);
@@ -395,14 +406,14 @@ export class World implements ScenarioContext {
       // change is seen within AVR_SLICE_NS of when it happened (its trace time is exact).
       if (stop && limit > this.clock.nowNs() + AVR_SLICE_NS) limit = this.clock.nowNs() + AVR_SLICE_NS;
       if (!avrIdle && this.runAvrAhead(limit)) {
-        await this.settle();
+        await this.settle(true);
         if (stop?.()) return true;
         continue;
       }
       if (next === null || next > target) {
         if (this.clock.nowNs() < target) this.clock.advanceTo(target);
         this.fireDue();
-        await this.settle();
+        await this.settle(true);
         return stop?.() ?? false;
       }
       if (next > this.clock.nowNs()) this.clock.advanceTo(next);
