@@ -282,20 +282,20 @@ export class World implements ScenarioContext {
   // ---- the event loop ----
 
   /**
-   * Lets real I/O (TLS over stream pairs, aedes) run until no byte moves. Over in-memory
-   * streams that moment is known exactly: once no setImmediate callback is waiting (Node
-   * drains nextTicks and promises between callbacks, and js_stream_socket completes each
-   * write from one), nothing is left that could run before the world's own next step, and
+   * Lets real I/O (TLS over in-memory links, aedes) run until no byte moves. In memory
+   * that moment is known exactly: once no setImmediate callback is waiting (Node drains
+   * nextTicks and promises between callbacks, and a TLS write completes from one, on the
+   * link as in js_stream_socket), nothing is left that could run before the world's own next step, and
    * quiet rounds would only spin. So a PINGRESP or PUBLISH that reached the ESP is read by
    * it in the very next turn, one round later, in the state the quiet rounds would have left.
    * The first round is queued only once the ticks of this turn have run: the callbacks they
    * queue (aedes answering a PINGREQ, a write completing) then run before it in the same
-   * round, so a keepalive costs two rounds of the event loop, not three. Where the round is
-   * queued changes only how many rounds pass, never the state settle() returns in.
-   * A turn of the world's own (`turn`) that wrote no byte since the last settle of the same
-   * run (the ESP reading what the last round delivered, then blocking again) needs no round
-   * at all when no callback waits for one: a write reaches the network at once, so such a
-   * turn started no I/O. Code outside the turns (a step) may have, and always gets a round.
+   * round. Where the round is queued changes only how many rounds pass, never the state
+   * settle() returns in. A turn of the world's own (`turn`) that wrote no byte since the
+   * last settle of the same run (the ESP reading what the last round delivered, then
+   * blocking again) needs no round at all when no callback waits for one: a write reaches
+   * the network at once, so such a turn started no I/O. Code outside the turns (a step) may
+   * have, and always gets a round. A keepalive costs one round of the event loop.
    */
   private async settle(turn = false): Promise<void> {
     let quiet = 0;
