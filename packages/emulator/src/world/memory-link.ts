@@ -1,9 +1,10 @@
 // An in-memory TCP connection for TLS: two net.Sockets, each with a handle of its own
 // (Node's JSStream), wired to each other. A TLSSocket over a net.Socket that has a handle
 // runs its TLS engine on that handle directly; over any other stream Node puts its
-// JSStreamSocket in between, which completes every write from a setImmediate, so each
-// record costs an event-loop round. Here a write is handed to the peer's handle and
-// completed from a microtask: a record and its answer cross without a round.
+// JSStreamSocket (and, over a stream pair, two more streams) in between, JavaScript stream
+// machinery on every record. Here a record written by one engine goes straight into the
+// peer's engine, and the write completes as JSStreamSocket's would (once the peer has
+// taken it, in the next check phase), so every byte keeps its order and timing.
 //
 // The ends are for TLS only: what arrives goes to the handle's stream listener (the TLS
 // engine), never to the net.Socket's own readable side. The socket's own write() and end()
@@ -52,7 +53,7 @@ function jsStreamClass(): JSStreamClass | null {
 
 const JSStream = jsStreamClass();
 
-/** Whether memoryLink() can be made in this process. */
+/** Whether LinkEnd.pair() works in this process. */
 export const memoryLinkAvailable = JSStream !== null;
 
 const FIN = Symbol('FIN');
@@ -166,7 +167,7 @@ export class LinkEnd extends net.Socket implements SelfHoldingTransport {
     cb();
   }
 
-  /** end(): the FIN; finished once the peer has it. */
+  /** end(): the FIN; finished once a reading peer has it. */
   override _final(cb: (err?: Error | null) => void): void {
     this.send(FIN);
     process.nextTick(() => cb());
