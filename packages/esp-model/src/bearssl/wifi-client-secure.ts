@@ -169,9 +169,9 @@ export class WiFiClientSecure {
     const sock = tls.connect({
       socket: stream,
       rejectUnauthorized: false, // the chain is judged below, at the ESP's own clock
-      // BearSSL trusts its anchors only and sends the client chain exactly as configured: an
-      // empty store keeps OpenSSL from loading the system's roots (and NODE_EXTRA_CA_CERTS)
-      // at the first connect, and from completing the client's chain out of them.
+      // BearSSL trusts its anchors only and sends the client chain exactly as configured: with
+      // an empty CA list the context gets a store of its own, without the roots the host trusts
+      // (Node's, NODE_EXTRA_CA_CERTS), so OpenSSL cannot complete the client's chain from them.
       ca: [],
       minVersion: 'TLSv1.2',
       maxVersion: 'TLSv1.2',
