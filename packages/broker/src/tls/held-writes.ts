@@ -39,11 +39,6 @@ export class HeldWrites implements TlsWriteHold {
     }
   }
 
-  /** Whether the TLS server's writes are held or dropped now rather than sent. */
-  get intercepting(): boolean {
-    return this.sealed || this.held !== null;
-  }
-
   /** Whether a write of the TLS server is held or dropped here (true) or goes out now (false). */
   take(chunk: Buffer): boolean {
     if (this.sealed) return true;

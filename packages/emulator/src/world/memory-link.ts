@@ -97,12 +97,10 @@ export class LinkEnd extends net.Socket implements SelfHoldingTransport {
       // as over TCP), in the next check phase as from Node's JSStreamSocket: the TLS engine
       // sends its next record only then, after everything the peer does with this one.
       const complete = (): void => process.nextTick(() => setImmediate(() => handle.finishWrite(req, 0)));
-      // The engine's buffers stay its own until the write completes; a hold keeps a copy.
+      // JSStream hands over copies of the engine's buffers: a hold may keep them as they are.
       const data = bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs);
-      if (this.hold?.intercepting) {
-        this.hold.take(Buffer.from(data));
-        complete();
-      } else this.send(data, complete);
+      if (this.hold?.take(data)) complete();
+      else this.send(data, complete);
       return 0;
     };
     handle.onshutdown = (req) => {
