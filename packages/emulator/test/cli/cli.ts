@@ -19,9 +19,10 @@ export function normalise(text: string): string {
     .replace(/ (time|timestamp)="[^"]*"/g, ' $1=""');
 }
 
-export function esphil(args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<Exit> {
+/** `nodeFlags` go to node itself, before the command. */
+export function esphil(args: string[], opts: { input?: string; timeoutMs?: number; nodeFlags?: string[] } = {}): Promise<Exit> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [...(opts.nodeFlags ?? []), '--import', 'tsx', MAIN, ...args], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => (stdout += d));

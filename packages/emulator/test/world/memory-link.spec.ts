@@ -2,15 +2,14 @@
 // the broker's hold and refusals work on it, a paused reader makes the writer wait, and
 // FIN and reset reach the other side. Without process.binding (--pending-deprecation)
 // the world falls back to a stream pair and gives the same run, byte for byte.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { duplexPair, type Duplex } from 'node:stream';
 import { connect as tlsConnect, TLSSocket } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LinkEnd, memoryLinkAvailable } from '../../src/world/memory-link.ts';
-import { FIXTURES, REPO_ROOT } from '../../src/world/defaults.ts';
+import { FIXTURES } from '../../src/world/defaults.ts';
 import { dial, pem, settle, startFixtureBroker, type DialOptions, type TestBroker } from '../../../broker/test/helpers.ts';
-import { MAIN, normalise, type Exit } from '../cli/cli.ts';
+import { esphil, normalise } from '../cli/cli.ts';
 
 let tb: TestBroker | undefined;
 afterEach(async () => {
@@ -124,18 +123,8 @@ describe('in-memory link', () => {
   });
 });
 
-function run(nodeFlags: string[]): Promise<Exit> {
-  return new Promise((resolve, reject) => {
-    const scenario = join(FIXTURES, 'scenarios', 'zone-on-off.yaml');
-    const p = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', MAIN, 'run', scenario, '--json', '--timeline'], { cwd: REPO_ROOT });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.once('error', reject);
-    p.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (nodeFlags: string[]) =>
+  esphil(['run', join(FIXTURES, 'scenarios', 'zone-on-off.yaml'), '--json', '--timeline'], { nodeFlags });
 
 describe('where process.binding would warn (--pending-deprecation)', () => {
   it('the world runs on a stream pair instead, without a warning, and the run is the same', async () => {
