@@ -17,7 +17,7 @@ const BROKER_NAMES = new Set(['broker.local', 'localhost', '127.0.0.1', BROKER_I
 
 export interface BrokerEndpoint {
   running(): boolean;
-  /** Hand the broker its end of a connection (a stream pair's end, or the accepted TCP socket). */
+  /** Hand the broker its end of a connection (an in-memory link's end, or the accepted TCP socket). */
   accept(stream: Duplex, info: { remoteAddress: string; remotePort: number; localAddress?: string; localPort?: number }): void;
 }
 

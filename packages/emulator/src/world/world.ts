@@ -2,7 +2,7 @@
 // one broker, in one virtual clock. The world is a discrete-event simulation:
 // it always jumps to the next thing that can happen (an ESP wake-up, an AVR
 // clock event, a library timer, a scheduled network delivery) and lets the
-// real in-memory I/O (TLS over stream pairs) settle between jumps.
+// real in-memory I/O (TLS over in-memory links) settle between jumps.
 import { ATmega168 } from '@esphil/avr-slave';
 import { Esp8266, MQTT_CLIENT_ID } from '@esphil/esp-model';
 import { createBroker, loadMosquittoConf, noEffectNotice, type Broker, type CaptureRecord } from '@esphil/broker';
