@@ -1,5 +1,5 @@
 #!/bin/sh
-':' //; unset NODE_EXTRA_CA_CERTS; SSL_CERT_FILE=/dev/null; export SSL_CERT_FILE; n=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2); p=$((n - 1)); [ "$p" -lt 1 ] && p=1; [ "$p" -gt 4 ] && p=4; exec node --v8-pool-size="$p" --use-openssl-ca "$0" "$@"
+':' //; unset NODE_EXTRA_CA_CERTS; SSL_CERT_FILE=/dev/null; export SSL_CERT_FILE; n=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2); p=$((n - 1)); [ "$p" -lt 1 ] && p=1; [ "$p" -gt 4 ] && p=4; case "$NODE_OPTIONS" in *--use-bundled-ca*) c=;; *) c=--use-openssl-ca;; esac; exec node --v8-pool-size="$p" $c "$0" "$@"
 // The esphil command: the CLI built to one JavaScript file (pnpm build, run on
 // pnpm install), in this very process, so signals reach it directly and
 // start-up costs no transpiler and no module-by-module loading. Development
@@ -17,7 +17,8 @@
 //   trusts them: the node, the broker and the operator each trust only the CA
 //   their configuration names and judge certificates themselves. So Node uses
 //   OpenSSL's store (--use-openssl-ca) with SSL_CERT_FILE=/dev/null, and
-//   NODE_EXTRA_CA_CERTS is cleared.
+//   NODE_EXTRA_CA_CERTS is cleared. Node refuses --use-openssl-ca beside a
+//   --use-bundled-ca in NODE_OPTIONS: then the bundled roots are what it gets.
 import { loadBundle } from './cli-bundle.js';
 
 let cli;

@@ -20,9 +20,9 @@ function standIns(cores: string | null): string {
   return dir;
 }
 
-function launch(cores: string | null, args: string[]): string[] {
+function launch(cores: string | null, args: string[], env: Record<string, string> = {}): string[] {
   const dir = standIns(cores);
-  const r = spawnSync(BIN, args, { encoding: 'utf8', env: { ...process.env, PATH: `${dir}:/usr/bin:/bin`, NODE_EXTRA_CA_CERTS: '/etc/hosts' } });
+  const r = spawnSync(BIN, args, { encoding: 'utf8', env: { ...process.env, PATH: `${dir}:/usr/bin:/bin`, NODE_EXTRA_CA_CERTS: '/etc/hosts', ...env } });
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   return r.stdout.trimEnd().split('\n');
@@ -39,6 +39,14 @@ describe('the esphil launcher line', () => {
   ])('with %s cores starts node with --v8-pool-size=%i, no root certificates, this file and the arguments as given', (cores, pool) => {
     const seen = launch(cores, ['run', 'a b.yaml', '--timeline']);
     expect(seen).toEqual([`--v8-pool-size=${pool}`, '--use-openssl-ca', BIN, 'run', 'a b.yaml', '--timeline', 'NODE_EXTRA_CA_CERTS=unset SSL_CERT_FILE=/dev/null']);
+  });
+
+  it('leaves out --use-openssl-ca when NODE_OPTIONS asks for the bundled roots, which Node would refuse beside it', () => {
+    const seen = launch('2', ['--version'], { NODE_OPTIONS: '--max-old-space-size=512 --use-bundled-ca' });
+    expect(seen).toEqual(['--v8-pool-size=1', BIN, '--version', 'NODE_EXTRA_CA_CERTS=unset SSL_CERT_FILE=/dev/null']);
+    const real = spawnSync(BIN, ['--version'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '--use-bundled-ca' } });
+    expect(real.stderr).toBe('');
+    expect(real.status).toBe(0);
   });
 
   it('is a JavaScript string and a comment to node, which runs the same command', () => {
