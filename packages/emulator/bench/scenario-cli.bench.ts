@@ -24,7 +24,8 @@ function timedRuns(args: string[], launch: Launch): { wall: number[]; cpu: numbe
   for (let i = 0; i < RUNS; i++) {
     const cpu0 = childrenCpuMs();
     const t0 = realNow();
-    const res = launch === 'command' ? spawnSync(cli, args, { encoding: 'utf8' }) : spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+    const [cmd, argv] = launch === 'command' ? [cli, args] : [process.execPath, [cli, ...args]];
+    const res = spawnSync(cmd, argv, { encoding: 'utf8' });
     wall.push(realNow() - t0);
     const cpu1 = childrenCpuMs();
     if (cpu0 !== undefined && cpu1 !== undefined) cpu.push(cpu1 - cpu0);

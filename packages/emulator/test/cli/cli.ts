@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../../src/world/defaults.ts';
 
 export const MAIN = join(REPO_ROOT, 'packages', 'emulator', 'src', 'cli', 'main.ts');
+/** The built command users run (bin/esphil.js: the CLI bundle under dist/), rather than the sources through tsx. */
+export const BUILT = join(REPO_ROOT, 'packages', 'emulator', 'bin', 'esphil.js');
 
 export interface Exit {
   code: number | null;

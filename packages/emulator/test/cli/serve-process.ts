@@ -1,8 +1,7 @@
 // `esphil serve --json` as a child process: its JSON lines, and a wait for the first that matches.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { MAIN } from './cli.ts';
+import { BUILT, MAIN } from './cli.ts';
 import { REPO_ROOT } from '../../src/world/defaults.ts';
 
 export type ServeEvent = Record<string, unknown>;
@@ -13,9 +12,6 @@ export interface ServeProcess {
   waitFor(pred: (e: ServeEvent) => boolean, ms: number): Promise<ServeEvent>;
   stop(): Promise<void>;
 }
-
-/** The built command users run (bin/esphil.js: the CLI bundle under dist/), rather than the sources through tsx. */
-const BUILT = join(REPO_ROOT, 'packages', 'emulator', 'bin', 'esphil.js');
 
 export function startServe(args: string[], { built = false } = {}): ServeProcess {
   const command = built ? [BUILT] : ['--import', 'tsx', MAIN];

@@ -12,10 +12,9 @@ import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES, REPO_ROOT } from '../../src/world/defaults.ts';
-import { esphil } from '../cli/cli.ts';
+import { BUILT as BIN, esphil } from '../cli/cli.ts';
 
 const PKG = join(REPO_ROOT, 'packages', 'emulator');
-const BIN = join(PKG, 'bin', 'esphil.js');
 const BUNDLE_LOADER = join(PKG, 'bin', 'cli-bundle.js');
 const built = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
 /** Wall-clock figures are the only output allowed to differ between two runs. */

@@ -7,9 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../src/world/defaults.ts';
-
-const BIN = join(REPO_ROOT, 'packages', 'emulator', 'bin', 'esphil.js');
+import { BUILT as BIN } from '../cli/cli.ts';
 
 /** A folder of stand-ins on PATH: `node` prints what it was given, `nproc` prints `cores`. */
 function standIns(cores: string | null): string {
